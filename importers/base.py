@@ -1,0 +1,85 @@
+"""What every importer shares: the format description, options, errors, file sampling."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store.models import Reject, StructureRecord
+
+SAMPLE_BYTES = 64 * 1024
+
+
+class ImportFailure(Exception):
+    """The file cannot be imported at all. The message is one French line naming the file."""
+
+    def __init__(self, path: str | Path, message: str, where: str | None = None) -> None:
+        self.path = str(path)
+        self.where = where
+        self.message = message
+        location = f"{self.path}, {where}" if where else self.path
+        super().__init__(f"{location} : {message}")
+
+
+@dataclass
+class ImportOptions:
+    name: str | None = None  # --name: the structure's name for a page about one structure
+    source: str | None = None  # --source: dataset name overriding the importer's default
+    mapping: dict[str, str] = field(default_factory=dict)  # --map column=field
+    strict: bool = False
+
+
+@dataclass
+class Sample:
+    """The beginning of a file, to recognise its format by content."""
+
+    path: Path
+    head: bytes
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
+
+    @property
+    def text(self) -> str:
+        """The head decoded leniently (UTF-8 with BOM, else cp1252)."""
+        head = self.head
+        if head.startswith(codecs.BOM_UTF8):
+            head = head[len(codecs.BOM_UTF8) :]
+        try:
+            return head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start > len(head) - 4:  # a character cut by the sample's end
+                return head[: exc.start].decode("utf-8")
+            return head.decode("cp1252", errors="replace")
+
+
+Parsed = Iterator[StructureRecord | Reject]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # --format value
+    label: str  # French, for messages
+    detect: Callable[[Sample], float]  # confidence 0..1 that the sample is this format
+    parse: Callable[[Path, ImportOptions], Parsed]
+    # True when a file holds the whole of each source it names (absent ones get retired).
+    complete: bool = True
+
+
+def read_text(path: Path) -> str:
+    """A text file's content: UTF-8 (BOM or not), else cp1252; NUL bytes are refused."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ImportFailure(path, "le fichier contient des octets nuls : ce n'est pas du texte.")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ImportFailure(path, "encodage de texte non reconnu.") from None

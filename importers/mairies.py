@@ -1,0 +1,72 @@
+"""The DILA town-hall directory (embedded default data, kind `mairie`)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from importlib import resources
+from pathlib import Path
+
+from store.hours import from_dila_json
+from store.models import StructureRecord
+
+from .base import Format, ImportOptions, Parsed, Sample
+
+HEADER = "insee,commune,dep,adresse,code_postal,ville,lat,lon,horaires"
+SOURCE = "dila-mairies"
+
+
+def default_path() -> Path:
+    """The embedded copy shipped in the package."""
+    return Path(str(resources.files("store").joinpath("data/mairies.csv.gz")))
+
+
+def _detect(sample: Sample) -> float:
+    head = sample.head
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            with gzip.open(sample.path, "rt", encoding="utf-8") as handle:
+                first = handle.readline()
+        except (OSError, EOFError, UnicodeDecodeError):
+            return 0.0
+        return 1.0 if first.startswith(HEADER) else 0.0
+    return 0.9 if sample.text.startswith(HEADER) else 0.0
+
+
+def _float(value: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse(path: Path, options: ImportOptions) -> Parsed:
+    raw = path.read_bytes()
+    if raw.startswith(b"\x1f\x8b"):
+        raw = gzip.decompress(raw)
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    for row in reader:
+        commune = row["commune"]
+        yield StructureRecord(
+            nom=f"Mairie de {commune}" if row.get("dep") else f"Mairie {commune}",
+            source=SOURCE,
+            source_id=row["insee"],
+            kind="mairie",
+            adresse=row["adresse"] or None,
+            code_postal=row["code_postal"] or None,
+            commune=commune,
+            code_insee=row["insee"],
+            departement=row["dep"] or None,
+            latitude=_float(row["lat"]),
+            longitude=_float(row["lon"]),
+            telephone=row["telephone"] or None,
+            courriel=row["courriel"] or None,
+            site_web=row["site_web"] or None,
+            horaires_accueil=from_dila_json(row["horaires"]),
+            lien_source="https://lannuaire.service-public.fr",
+            origin=f"ligne {reader.line_num}",
+        )
+
+
+FORMAT = Format("mairies", "annuaire des mairies (DILA)", _detect, _parse)

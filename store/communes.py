@@ -1,0 +1,204 @@
+"""French communes: the embedded table, resolving a place typed by a worker, distances."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+import re
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+
+from .text import normalize
+
+_POSTCODE = re.compile(r"^\d{5}$")
+_INSEE = re.compile(r"^(\d{2}|2[AB])\d{3}$", re.IGNORECASE)
+_DEP_SUFFIX = re.compile(r"^(?P<name>.*?)\s*\((?P<dep>\d{2,3}|2[AB])\)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Commune:
+    insee: str
+    nom: str
+    dep: str
+    lat: float | None
+    lon: float | None
+    population: int
+    codes_postaux: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"commune": self.nom, "insee": self.insee, "lat": self.lat, "lon": self.lon}
+
+
+class AmbiguousPlace(Exception):
+    def __init__(self, query: str, choices: list[Commune]) -> None:
+        self.query = query
+        self.choices = choices
+        names = ", ".join(f"{c.nom} ({c.dep})" for c in choices[:6])
+        super().__init__(f"« {query} » désigne plusieurs communes : {names}… Précisez.")
+
+
+class UnknownPlace(Exception):
+    def __init__(self, query: str) -> None:
+        self.query = query
+        super().__init__(f"« {query} » : commune ou code postal inconnu.")
+
+
+def load_communes(conn: sqlite3.Connection) -> None:
+    """Fill the communes tables from the embedded, credited open-data file."""
+    data = resources.files("store").joinpath("data/communes.csv.gz").read_bytes()
+    rows = []
+    postcodes = []
+    for row in csv.DictReader(gzip.decompress(data).decode("utf-8").splitlines()):
+        rows.append(
+            (
+                row["insee"],
+                row["nom"],
+                row["nom_complet"],
+                row["type"],
+                row["dep"],
+                float(row["lat"]) if row["lat"] else None,
+                float(row["lon"]) if row["lon"] else None,
+                row["coord_src"],
+                int(row["population"] or 0),
+                row["codes_postaux"],
+                normalize(row["nom_complet"] or row["nom"]),
+            )
+        )
+        for cp in row["codes_postaux"].split():
+            postcodes.append((cp, row["insee"]))
+    conn.executemany("INSERT INTO communes VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT OR IGNORE INTO commune_postcodes VALUES (?,?)", postcodes)
+
+
+def _row_to_commune(row: sqlite3.Row | tuple) -> Commune:
+    insee, nom, dep, lat, lon, population, cps = row
+    return Commune(insee, nom, dep, lat, lon, population or 0, tuple((cps or "").split()))
+
+
+_SELECT = "SELECT insee, nom_complet, dep, lat, lon, population, codes_postaux FROM communes"
+
+
+def by_insee(conn: sqlite3.Connection, insee: str) -> Commune | None:
+    row = conn.execute(_SELECT + " WHERE insee = ?", (insee.upper(),)).fetchone()
+    return _row_to_commune(row) if row else None
+
+
+def by_postcode(conn: sqlite3.Connection, code_postal: str) -> list[Commune]:
+    rows = conn.execute(
+        _SELECT + " WHERE insee IN (SELECT insee FROM commune_postcodes WHERE code_postal = ?)"
+        " ORDER BY population DESC",
+        (code_postal,),
+    ).fetchall()
+    return [_row_to_commune(r) for r in rows]
+
+
+def by_name(conn: sqlite3.Connection, name: str, dep: str | None = None) -> list[Commune]:
+    """Communes whose normalised name equals `name` (article and hyphens ignored)."""
+    key = normalize(name)
+    candidates = {key}
+    for article in ("le ", "la ", "les ", "l "):
+        if key.startswith(article):
+            candidates.add(key[len(article) :])
+        else:
+            candidates.add(article + key)
+    marks = ",".join("?" * len(candidates))
+    sql = _SELECT + f" WHERE (nom_norm IN ({marks}) OR lower(nom) IN ({marks}))"
+    params: list[str] = [*candidates, *candidates]
+    if dep:
+        sql += " AND dep = ?"
+        params.append(dep.upper().zfill(2))
+    sql += " ORDER BY type = 'ARM', population DESC"
+    return [_row_to_commune(r) for r in conn.execute(sql, params).fetchall()]
+
+
+def complete(conn: sqlite3.Connection, prefix: str, limit: int = 10) -> list[Commune]:
+    """Communes whose name (or postcode) starts with `prefix`, biggest first."""
+    prefix = prefix.strip()
+    if not prefix:
+        return []
+    if prefix.isdigit():
+        rows = conn.execute(
+            _SELECT + " WHERE insee IN (SELECT insee FROM commune_postcodes "
+            "WHERE code_postal LIKE ?) ORDER BY population DESC LIMIT ?",
+            (prefix + "%", limit),
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            _SELECT + " WHERE nom_norm LIKE ? ORDER BY population DESC LIMIT ?",
+            (normalize(prefix) + "%", limit),
+        ).fetchall()
+    return [_row_to_commune(r) for r in rows]
+
+
+def resolve_place(conn: sqlite3.Connection, query: str) -> Commune:
+    """A commune from what a worker typed: postcode, INSEE code, name, "Name (78)".
+
+    Raises UnknownPlace, or AmbiguousPlace when several communes of similar size share
+    the name (the biggest wins when it is clearly the one meant).
+    """
+    text = query.strip()
+    if not text:
+        raise UnknownPlace(query)
+    if _POSTCODE.match(text):
+        found = by_postcode(conn, text)
+        if found:
+            return found[0]
+        commune = by_insee(conn, text)
+        if commune:
+            return commune
+        raise UnknownPlace(query)
+    if _INSEE.match(text):
+        commune = by_insee(conn, text)
+        if commune:
+            return commune
+    dep = None
+    match = _DEP_SUFFIX.match(text)
+    if match:
+        text, dep = match["name"], match["dep"]
+    found = by_name(conn, text, dep)
+    if not found:
+        raise UnknownPlace(query)
+    if len(found) == 1 or found[0].population >= 5 * max(found[1].population, 1):
+        return found[0]
+    raise AmbiguousPlace(query, found)
+
+
+def find_in_text(conn: sqlite3.Connection, text: str) -> Commune | None:
+    """The first commune named in free text as "NAME (dd)" or a 5-digit postcode + name."""
+    for match in re.finditer(r"([A-ZÀ-Ÿa-zà-ÿ' -]{2,60}?)\s*\((\d{2}|2[AB])\)", text):
+        name = match.group(1).strip(" -")
+        # Try the last words first: "à SAINT-MARS-DU-DÉSERT (44)".
+        words = name.split()
+        for start in range(len(words)):
+            found = by_name(conn, " ".join(words[start:]), match.group(2))
+            if found:
+                return found[0]
+    for match in re.finditer(r"\b(\d{5})\s+([A-ZÀ-Ÿa-zà-ÿ' -]{2,60})", text):
+        for commune in by_postcode(conn, match.group(1)):
+            if normalize(match.group(2)).startswith(normalize(commune.nom)):
+                return commune
+    return None
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
+    dlat = rlat2 - rlat1
+    dlon = math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def departement_of(code_insee_or_postcode: str | None) -> str | None:
+    """Département code from an INSEE code or postcode (2A/2B and DOM handled)."""
+    code = (code_insee_or_postcode or "").strip().upper()
+    if len(code) != 5:
+        return None
+    if code.startswith("97") or code.startswith("98"):
+        return code[:3]
+    if code.startswith("2A") or code.startswith("2B"):
+        return code[:2]
+    if code.startswith("20") and code.isdigit():
+        return "2A" if int(code) < 20200 else "2B"
+    return code[:2]

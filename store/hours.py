@@ -1,0 +1,234 @@
+"""Opening hours: everything becomes an OSM `opening_hours` string when it can.
+
+Inputs seen in real data:
+- OSM strings (`Mo-Fr 09:00-12:00,14:00-17:00`), the data·inclusion v1 format;
+- France Services weekday columns (`"09:00 - 12:00 / 13:30 - 17:00"`);
+- the DILA town-hall JSON (`[["lundi", "vendredi", [["09:00:00", "12:00:00"]]]]`);
+- free text (`"lundi au vendredi 9h-11h45/14h-16h30"`), parsed when possible, else kept raw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opening_hours
+
+from .text import fold
+
+DAYS_OSM = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+DAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_DAY_INDEX = {name: i for i, name in enumerate(DAYS_FR)}
+_DAY_INDEX.update({name[:3]: i for i, name in enumerate(DAYS_FR)})
+_DAY_INDEX.update({osm.lower(): i for i, osm in enumerate(DAYS_OSM)})
+
+
+# -- building OSM strings ------------------------------------------------------------------
+
+
+def _hhmm(text: str) -> str | None:
+    """'9h', '9h30', '09:00', '09:00:00', '9' -> '09:00'."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s*(?:[h:.]\s*(\d{2})?)?(?::\d{2})?\s*", text)
+    if not match:
+        return None
+    hours, minutes = int(match[1]), int(match[2] or 0)
+    if hours > 24 or minutes > 59:
+        return None
+    return f"{hours:02d}:{minutes:02d}"
+
+
+def _ranges(text: str) -> list[str] | None:
+    """'09:00 - 12:00 / 13:30 - 17:00' or '9h-11h45/14h-16h30' -> ['09:00-12:00', ...]."""
+    parts = [p for p in re.split(r"\s*(?:/|,|;|\bet\b|&)\s*", text.strip()) if p.strip()]
+    if not parts:
+        return None
+    out = []
+    for part in parts:
+        bounds = re.split(r"\s*(?:-|–|à|a)\s*", part.strip(), maxsplit=1)
+        if len(bounds) != 2:
+            return None
+        start, end = _hhmm(bounds[0]), _hhmm(bounds[1])
+        if not start or not end or start >= end and end != "00:00":
+            return None
+        out.append(f"{start}-{end}")
+    return out
+
+
+def _compress_days(by_day: Mapping[int, str]) -> str:
+    """{0: '09:00-12:00', 1: '09:00-12:00', 3: ...} -> 'Mo,Tu 09:00-12:00; Th ...'."""
+    groups: list[tuple[list[int], str]] = []
+    for day in sorted(by_day):
+        spec = by_day[day]
+        if groups and groups[-1][1] == spec and groups[-1][0][-1] == day - 1:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], spec))
+    rules = []
+    for days, spec in groups:
+        if len(days) == 1:
+            sel = DAYS_OSM[days[0]]
+        elif len(days) == 2:
+            sel = f"{DAYS_OSM[days[0]]},{DAYS_OSM[days[1]]}"
+        else:
+            sel = f"{DAYS_OSM[days[0]]}-{DAYS_OSM[days[-1]]}"
+        rules.append(f"{sel} {spec}")
+    return "; ".join(rules)
+
+
+def from_weekday_columns(columns: Mapping[str, str | None]) -> str | None:
+    """France Services style: {'lundi': '09:00 - 12:00 / 13:30 - 17:00', ...} -> OSM."""
+    by_day: dict[int, str] = {}
+    for name, value in columns.items():
+        day = _DAY_INDEX.get(fold(name).strip()[:3])
+        if day is None or not value or not value.strip():
+            continue
+        ranges = _ranges(value)
+        if ranges is None:
+            return None
+        by_day[day] = ",".join(ranges)
+    return _compress_days(by_day) if by_day else None
+
+
+def from_dila_json(text: str | None) -> str | None:
+    """Town-hall hours as published by DILA -> OSM."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    by_day: dict[int, list[str]] = {}
+    for entry in data:
+        try:
+            first, last, slots = entry
+            start_day, end_day = _DAY_INDEX[fold(first)[:3]], _DAY_INDEX[fold(last)[:3]]
+        except (ValueError, KeyError, TypeError):
+            return None
+        ranges = [f"{_hhmm(a)}-{_hhmm(b)}" for a, b in slots if _hhmm(a) and _hhmm(b)]
+        if not ranges:
+            continue
+        for day in range(start_day, end_day + 1):
+            by_day.setdefault(day, []).extend(ranges)
+    return _compress_days({d: ",".join(sorted(r)) for d, r in by_day.items()}) or None
+
+
+_DAY_WORD = r"(lun|mar|mer|jeu|ven|sam|dim)[a-z]*"
+_FREE_RULE = re.compile(
+    rf"(?P<d1>{_DAY_WORD})(?:\s*(?P<sep>au|a|-|et|,)\s*(?P<d2>{_DAY_WORD}))?"
+    r"\s*:?\s*(?:de\s*)?(?P<times>[\dh:.\s/,&\-–àaet]+\d(?:h\d{0,2})?)"
+)
+
+
+def from_free_text(text: str | None) -> str | None:
+    """'lundi au vendredi 9h-11h45/14h-16h30, samedi 9h-12h' -> OSM, or None."""
+    folded = re.sub(r"\b(de|du|le|les)\b", " ", fold(text).replace("h00", "h"))
+    if not folded:
+        return None
+    by_day: dict[int, str] = {}
+    for match in _FREE_RULE.finditer(folded):
+        d1 = _DAY_INDEX[match["d1"][:3]]
+        days = [d1]
+        if match["d2"]:
+            d2 = _DAY_INDEX[match["d2"][:3]]
+            days = list(range(d1, d2 + 1)) if match["sep"] in ("au", "a", "-") else [d1, d2]
+        ranges = _ranges(re.sub(r"\s+et\s+", "/", match["times"].strip(" ,")))
+        if not ranges:
+            return None
+        for day in days:
+            by_day[day] = ",".join(ranges)
+    if not by_day:
+        return None
+    result = _compress_days(by_day)
+    return result if is_osm(result) else None
+
+
+def is_osm(text: str | None) -> bool:
+    return bool(text) and _parse(text) is not None
+
+
+def normalize_hours(text: str | None) -> str | None:
+    """Best OSM form of any hours text, or the text itself when it can't be understood."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    if is_osm(text):
+        return text
+    if text.startswith("[["):
+        return from_dila_json(text) or text
+    return from_free_text(text) or text
+
+
+# -- today's state ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> opening_hours.OpeningHours | None:
+    try:
+        return opening_hours.OpeningHours(text)
+    except Exception:  # the parser raises its own error types; any failure means "not OSM"
+        return None
+
+
+@dataclass(frozen=True)
+class HoursState:
+    open_now: bool | None  # None: unknown (unparsed hours)
+    label: str  # "Ouvert · ferme à 17:00", "Fermé · ouvre mardi à 09:00", "Horaires : …"
+    closes_at: dt.datetime | None = None
+    opens_at: dt.datetime | None = None
+
+
+def _when(moment: dt.datetime, now: dt.datetime) -> str:
+    clock = moment.strftime("%H:%M")
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return f"à {clock}"
+    if days == 1:
+        return f"demain à {clock}"
+    if days < 7:
+        return f"{DAYS_FR[moment.weekday()]} à {clock}"
+    return f"le {moment.strftime('%d/%m')} à {clock}"
+
+
+def state(text: str | None, now: dt.datetime | None = None) -> HoursState:
+    """Open or closed at `now`, with a short French label."""
+    now = (now or dt.datetime.now()).replace(second=0, microsecond=0)
+    if not text:
+        return HoursState(None, "Horaires inconnus")
+    oh = _parse(text)
+    if oh is None:
+        return HoursState(None, f"Horaires : {text}")
+    try:
+        is_open = oh.is_open(now)
+        change = oh.next_change(now)
+    except Exception:
+        return HoursState(None, f"Horaires : {text}")
+    if is_open:
+        if change is None:
+            return HoursState(True, "Ouvert")
+        return HoursState(True, f"Ouvert · ferme {_when(change, now)}", closes_at=change)
+    if change is None or (change - now).days > 366:
+        return HoursState(False, "Fermé")
+    return HoursState(False, f"Fermé · ouvre {_when(change, now)}", opens_at=change)
+
+
+def week_lines(text: str | None) -> list[str]:
+    """Human French lines for the week, e.g. 'lundi : 09:00–12:00, 14:00–17:00'."""
+    oh = _parse(text or "")
+    if oh is None:
+        return [text] if text else []
+    today = dt.date.today()
+    monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time())
+    lines = []
+    for i, name in enumerate(DAYS_FR):
+        start = monday + dt.timedelta(days=i)
+        slots = [
+            f"{a.strftime('%H:%M')}–{'24:00' if b.date() > start.date() else b.strftime('%H:%M')}"
+            for a, b, st, _ in oh.intervals(start, start + dt.timedelta(days=1))
+            if st == opening_hours.State.OPEN
+        ]
+        lines.append(f"{name} : {', '.join(slots) if slots else 'fermé'}")
+    return lines

@@ -1,0 +1,23 @@
+"""Where the store lives: `--db`, then `AIGUILLAGE_DB`, then the user data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_VAR = "AIGUILLAGE_DB"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("aiguillage", appauthor=False) / "aiguillage.db"
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()

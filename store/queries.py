@@ -1,0 +1,105 @@
+"""Reading structures for display and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from typing import Any
+
+from .models import LIST_FIELDS
+from .notes import list_notes
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    for key, value in row.items():
+        if (key in LIST_FIELDS or key == "extra") and isinstance(value, str):
+            try:
+                row[key] = json.loads(value)
+            except ValueError:
+                pass
+    return row
+
+
+def _dict_rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
+def resolve_id(conn: sqlite3.Connection, text: str) -> str | None:
+    """A structure id from an id or an unambiguous id prefix."""
+    text = text.strip()
+    if conn.execute("SELECT 1 FROM structures WHERE id = ?", (text,)).fetchone():
+        return text
+    if len(text) >= 4:
+        rows = conn.execute(
+            "SELECT id FROM structures WHERE id LIKE ? LIMIT 2", (text + "%",)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
+    return None
+
+
+def get_structure(conn: sqlite3.Connection, structure_id: str) -> dict[str, Any] | None:
+    """The structure with its services, current notes and last import source."""
+    rows = _dict_rows(conn.execute("SELECT * FROM structures WHERE id = ?", (structure_id,)))
+    if not rows:
+        return None
+    structure = rows[0]
+    for internal in ("num", "content_hash"):
+        structure.pop(internal, None)
+    structure["services"] = _dict_rows(
+        conn.execute(
+            "SELECT * FROM services WHERE structure_id = ? ORDER BY nom", (structure_id,)
+        )
+    )
+    for service in structure["services"]:
+        service.pop("num", None)
+        service.pop("content_hash", None)
+    structure["notes"] = [n.as_json() for n in list_notes(conn, structure_id)]
+    import_id = structure.pop("import_id", None)
+    source = _dict_rows(conn.execute("SELECT * FROM sources WHERE id = ?", (import_id,)))
+    structure["import"] = source[0] if source else None
+    structure["favori"] = is_favorite(conn, structure_id)
+    return structure
+
+
+def stats(conn: sqlite3.Connection) -> dict[str, Any]:
+    def one(sql: str) -> int:
+        return conn.execute(sql).fetchone()[0]
+
+    sources = [
+        {"source": name, "structures": count}
+        for name, count in conn.execute(
+            "SELECT source, count(*) FROM structures GROUP BY source ORDER BY source"
+        )
+    ]
+    return {
+        "structures": one("SELECT count(*) FROM structures"),
+        "services": one("SELECT count(*) FROM services"),
+        "notes": one(
+            "SELECT count(*) FROM notes n WHERE n.hidden_at IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM notes r WHERE r.replaces = n.id)"
+        ),
+        "sources": sources,
+        "imports": one("SELECT count(*) FROM sources"),
+        "absent": one("SELECT count(*) FROM structures WHERE absent = 1"),
+    }
+
+
+def is_favorite(conn: sqlite3.Connection, structure_id: str) -> bool:
+    return bool(
+        conn.execute("SELECT 1 FROM favorites WHERE structure_id = ?", (structure_id,)).fetchone()
+    )
+
+
+def toggle_favorite(conn: sqlite3.Connection, structure_id: str) -> bool:
+    """Flip the favourite mark; returns the new state."""
+    if is_favorite(conn, structure_id):
+        conn.execute("DELETE FROM favorites WHERE structure_id = ?", (structure_id,))
+        return False
+    conn.execute(
+        "INSERT INTO favorites(structure_id, created_at) VALUES (?, ?)",
+        (structure_id, dt.datetime.now().isoformat(timespec="seconds")),
+    )
+    return True

@@ -1,0 +1,155 @@
+"""Schema and migrations, versioned with `PRAGMA user_version`.
+
+Each migration is a list of SQL statements applied in one transaction. Never edit a
+migration that has shipped: append a new one.
+"""
+
+from __future__ import annotations
+
+STRUCTURE_COLUMNS = """
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    source_id TEXT,
+    nom TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'autre',
+    description TEXT,
+    adresse TEXT,
+    complement_adresse TEXT,
+    code_postal TEXT,
+    commune TEXT,
+    code_insee TEXT,
+    departement TEXT,
+    latitude REAL,
+    longitude REAL,
+    geo_approx INTEGER NOT NULL DEFAULT 0,
+    telephone TEXT,
+    courriel TEXT,
+    site_web TEXT,
+    horaires_accueil TEXT,
+    accessibilite_lieu TEXT,
+    reseaux_porteurs TEXT NOT NULL DEFAULT '[]',
+    typologie TEXT,
+    thematiques TEXT NOT NULL DEFAULT '[]',
+    zone_intervention TEXT NOT NULL DEFAULT '[]',
+    siret TEXT,
+    lien_source TEXT,
+    date_maj TEXT,
+    a_verifier INTEGER NOT NULL DEFAULT 0,
+    extra TEXT NOT NULL DEFAULT '{}',
+    absent INTEGER NOT NULL DEFAULT 0,
+    import_id INTEGER,
+    content_hash TEXT
+"""
+
+SERVICE_COLUMNS = """
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    structure_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    source_id TEXT,
+    nom TEXT NOT NULL,
+    description TEXT,
+    type TEXT,
+    thematiques TEXT NOT NULL DEFAULT '[]',
+    publics TEXT NOT NULL DEFAULT '[]',
+    publics_precisions TEXT,
+    frais TEXT NOT NULL DEFAULT '[]',
+    frais_precisions TEXT,
+    modes_accueil TEXT NOT NULL DEFAULT '[]',
+    modes_mobilisation TEXT NOT NULL DEFAULT '[]',
+    conditions_acces TEXT,
+    zone_eligibilite TEXT NOT NULL DEFAULT '[]',
+    horaires_accueil TEXT,
+    telephone TEXT,
+    courriel TEXT,
+    lien_source TEXT,
+    statut TEXT,
+    date_maj TEXT,
+    extra TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT
+"""
+
+MIGRATIONS: list[list[str]] = [
+    # 1 — initial schema
+    [
+        f"CREATE TABLE structures ({STRUCTURE_COLUMNS})",
+        "CREATE INDEX structures_source ON structures(source)",
+        "CREATE INDEX structures_kind ON structures(kind)",
+        "CREATE INDEX structures_insee ON structures(code_insee)",
+        "CREATE INDEX structures_dep ON structures(departement)",
+        f"CREATE TABLE services ({SERVICE_COLUMNS})",
+        "CREATE INDEX services_structure ON services(structure_id)",
+        """CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            path TEXT,
+            format TEXT NOT NULL,
+            sha256 TEXT,
+            imported_at TEXT NOT NULL,
+            added INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            absent INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0
+        )""",
+        # Notes are append-only: an edit is a new row that `replaces` the old one,
+        # a deletion sets `hidden_at`. Text, author and date never change.
+        """CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            structure_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            author TEXT,
+            text TEXT NOT NULL,
+            replaces INTEGER REFERENCES notes(id),
+            hidden_at TEXT
+        )""",
+        "CREATE INDEX notes_structure ON notes(structure_id)",
+        """CREATE TRIGGER notes_immutable BEFORE UPDATE OF structure_id, created_at, author,
+           text, replaces ON notes
+           BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END""",
+        """CREATE TABLE favorites (
+            structure_id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)",
+        """CREATE TABLE journal (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            need TEXT,
+            kinds TEXT NOT NULL DEFAULT '[]',
+            thematiques TEXT NOT NULL DEFAULT '[]',
+            commune TEXT,
+            code_insee TEXT,
+            structures TEXT NOT NULL DEFAULT '[]'
+        )""",
+        """CREATE TABLE communes (
+            insee TEXT PRIMARY KEY,
+            nom TEXT NOT NULL,
+            nom_complet TEXT,
+            type TEXT,
+            dep TEXT,
+            lat REAL,
+            lon REAL,
+            coord_src TEXT,
+            population INTEGER,
+            codes_postaux TEXT,
+            nom_norm TEXT
+        )""",
+        "CREATE INDEX communes_nom_norm ON communes(nom_norm)",
+        """CREATE TABLE commune_postcodes (
+            code_postal TEXT NOT NULL,
+            insee TEXT NOT NULL,
+            PRIMARY KEY (code_postal, insee)
+        ) WITHOUT ROWID""",
+        # Search index over a normalised copy (rowid = structures.num).
+        """CREATE VIRTUAL TABLE structures_fts USING fts5(
+            nom, lieu, services,
+            tokenize = "unicode61 remove_diacritics 2"
+        )""",
+        "CREATE VIRTUAL TABLE structures_fts_vocab USING fts5vocab(structures_fts, 'row')",
+    ],
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
