@@ -34,6 +34,16 @@ def _detect(sample: Sample) -> float:
     return 0.9 if sample.text.startswith(HEADER) else 0.0
 
 
+def mairie_name(commune: str) -> str:
+    """'Mairie de Plaisir', 'Mairie du Montat', 'Mairie des Ulis', "Mairie d'Ancelle"."""
+    for article, contraction in (("Le ", "du "), ("Les ", "des ")):
+        if commune.startswith(article):
+            return f"Mairie {contraction}{commune[len(article):]}"
+    if commune[:1].upper() in "AEIOUYÉÈÂÎ" and not commune.startswith("L'"):
+        return f"Mairie d'{commune}"
+    return f"Mairie de {commune}"
+
+
 def _float(value: str) -> float | None:
     try:
         return float(value) if value else None
@@ -49,7 +59,7 @@ def _parse(path: Path, options: ImportOptions) -> Parsed:
     for row in reader:
         commune = row["commune"]
         yield StructureRecord(
-            nom=f"Mairie de {commune}" if row.get("dep") else f"Mairie {commune}",
+            nom=mairie_name(commune),
             source=SOURCE,
             source_id=row["insee"],
             kind="mairie",

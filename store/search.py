@@ -229,16 +229,34 @@ def search(
     return _rank(rows, " ".join(words), limit, near)
 
 
+def _word_score(word: str, name_words: list[str], last: bool) -> float:
+    """How well one typed word matches the name: 1 exact, 0.9 prefix, else closeness."""
+    best = 0.0
+    for candidate in name_words:
+        if candidate == word:
+            return 1.0
+        if candidate.startswith(word) and (last or len(word) >= 3):
+            best = max(best, 0.9 - 0.02 * min(len(candidate) - len(word), 5))
+        elif len(word) >= 4:
+            best = max(best, 0.85 * fuzz.ratio(word, candidate) / 100.0)
+    return best
+
+
 def _rank(rows: list[tuple], typed: str, limit: int, near: Commune | None) -> list[Hit]:
+    words = typed.split()
     hits: list[Hit] = []
     count = len(rows)
     for position, row in enumerate(rows):
         name = normalize(row[1])
-        name_score = max(fuzz.WRatio(typed, name), fuzz.partial_ratio(typed, name))
+        name_words = name.split()
+        cover = sum(
+            _word_score(w, name_words, i == len(words) - 1) for i, w in enumerate(words)
+        ) / len(words)
         # FTS rank (name, place and services all count) blends with closeness to the name.
-        rank_score = 100.0 * (1.0 - position / max(count, 1))
-        hit = Hit(*row[:9], absent=bool(row[9]), score=0.6 * name_score + 0.4 * rank_score)
-        hits.append(hit)
+        rank_score = 1.0 - position / max(count, 1)
+        closeness = fuzz.ratio(typed, name) / 100.0
+        score = 70.0 * cover + 20.0 * rank_score + 10.0 * closeness
+        hits.append(Hit(*row[:9], absent=bool(row[9]), score=score))
     if near is not None:
         _add_distances(hits, near)
         hits.sort(key=lambda h: (-(h.score // 10), _distance_key(h), -h.score))

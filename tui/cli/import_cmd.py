@@ -1,0 +1,110 @@
+"""`aiguillage import PATH... [--format NAME] [--strict]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from importers.base import ImportFailure, ImportOptions
+from importers.runner import import_file, rejects_path
+
+from .common import EXIT_ERROR, CliError, open_cli_store, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("import", help="importer des fichiers (format détecté)")
+    parser.add_argument("paths", nargs="+", metavar="FICHIER")
+    parser.add_argument("--format", dest="format_name", metavar="NOM", help="forcer le format")
+    parser.add_argument(
+        "--strict", action="store_true", help="tout ou rien : un enregistrement rejeté annule le fichier"
+    )
+    parser.add_argument("--name", metavar="NOM", help="nom de la structure (page sur une structure)")
+    parser.add_argument("--source", metavar="NOM", help="nom de la source (jeu de données)")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLONNE=CHAMP",
+        help="associer une colonne d'un tableau à un champ (répétable)",
+    )
+    parser.add_argument("--json", action="store_true", help="résumé en JSON")
+    parser.set_defaults(func=run)
+
+
+def _mapping(pairs: list[str]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        column, sep, field = pair.partition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise CliError(f"--map attend COLONNE=CHAMP, pas {pair!r}.")
+        mapping[column.strip()] = field.strip()
+    return mapping
+
+
+class _Bar:
+    """A one-line progress indicator on a terminal's stderr."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        if not self.active:
+            return
+        if total:
+            width = 30
+            filled = int(width * done / max(total, 1))
+            bar = "█" * filled + "·" * (width - filled)
+            text = f"\r{self.label} {phase} [{bar}] {done}/{total}"
+        else:
+            text = f"\r{self.label} {phase}… {done}"
+        sys.stderr.write(text[:120].ljust(80))
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.active:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    options = ImportOptions(
+        name=args.name, source=args.source, mapping=_mapping(args.map), strict=args.strict
+    )
+    failed = 0
+    reports = []
+    with open_cli_store(args) as store:
+        for path in args.paths:
+            bar = _Bar(path)
+            try:
+                report = import_file(
+                    store, path, format_name=args.format_name, options=options, progress=bar
+                )
+            except ImportFailure as exc:
+                bar.close()
+                print(f"aiguillage : {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            bar.close()
+            reports.append(report)
+            if not args.json:
+                _print_summary(report, rejects_path(store))
+        if args.json:
+            print_json({"imports": [r.as_json() for r in reports], "failed": failed})
+    return EXIT_ERROR if failed else 0
+
+
+def _print_summary(report, rejects_file) -> None:  # type: ignore[no-untyped-def]
+    print(
+        f"{report.path} ({report.format}) : {report.added} ajoutée(s), {report.updated} mise(s) à jour, "
+        f"{report.unchanged} inchangée(s), {report.rejected} rejetée(s)"
+        + (f", {report.absent} absente(s) de la source (gardées pour leurs notes)" if report.absent else "")
+        + (f", {report.removed} retirée(s)" if report.removed else "")
+        + f" ; {report.services} service(s)."
+    )
+    for reject in report.rejects[:10]:
+        print(f"  rejet — {reject.origin} : {reject.reason}")
+    if report.rejected > 10:
+        print(f"  … et {report.rejected - 10} autre(s) rejet(s).")
+    if report.rejected and rejects_file:
+        print(f"  Liste complète des rejets : {rejects_file}")

@@ -1,0 +1,140 @@
+"""`aiguillage note add ID TEXT`, `note list [ID]`, `notes export`, `notes purge`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import re
+import sys
+
+from store.notes import add_note, list_notes
+from store.queries import resolve_id
+from store.text import clean_display
+
+from .common import CliError, open_cli_store, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("note", aliases=["notes"], help="notes locales sur les structures")
+    notes_sub = parser.add_subparsers(dest="note_command", metavar="ACTION", required=True)
+
+    add = notes_sub.add_parser("add", help="ajouter une note à une structure")
+    add.add_argument("id", metavar="ID")
+    add.add_argument("text", metavar="TEXTE")
+    add.add_argument("--author", metavar="INITIALES")
+    add.set_defaults(func=run_add)
+
+    lst = notes_sub.add_parser("list", help="lister les notes (d'une structure ou toutes)")
+    lst.add_argument("id", nargs="?", metavar="ID")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(func=run_list)
+
+    export = notes_sub.add_parser("export", help="exporter toutes les notes (JSON ou CSV)")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--output", "-o", metavar="FICHIER", help="fichier (sinon la sortie standard)")
+    export.add_argument("--history", action="store_true", help="avec les versions remplacées et masquées")
+    export.set_defaults(func=run_export)
+
+    purge = notes_sub.add_parser("purge", help="effacer définitivement les notes anciennes")
+    purge.add_argument("--older-than", required=True, metavar="DURÉE", help="ex. 12m (mois) ou 90j (jours)")
+    purge.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
+    purge.set_defaults(func=run_purge)
+
+
+def _structure(store, text: str) -> str:  # type: ignore[no-untyped-def]
+    sid = resolve_id(store.conn, text)
+    if sid is None:
+        raise CliError(f"aucune structure avec l'identifiant {text!r}.")
+    return sid
+
+
+def run_add(args: argparse.Namespace) -> int:
+    with open_cli_store(args) as store:
+        sid = _structure(store, args.id)
+        author = args.author or store.get_setting("author")
+        note = add_note(store.conn, sid, args.text, author)
+    print(f"Note {note.id} ajoutée à {note.structure_nom}.")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_cli_store(args) as store:
+        sid = _structure(store, args.id) if args.id else None
+        notes = list_notes(store.conn, sid)
+    if args.json:
+        print_json({"notes": [n.as_json() for n in notes]})
+        return 0
+    if not notes:
+        print("Aucune note.")
+    for note in notes:
+        who = f" ({note.author})" if note.author else ""
+        print(f"{note.created_at}{who} · {clean_display(note.structure_nom)} [{note.structure_id}]")
+        for line in clean_display(note.text).splitlines():
+            print(f"    {line}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with open_cli_store(args) as store:
+        notes = list_notes(store.conn, include_history=args.history)
+    rows = [n.as_json() for n in notes]
+    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        if args.format == "json":
+            import json
+
+            json.dump({"notes": rows}, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            fields = ["id", "structure_id", "structure_nom", "created_at", "author", "text", "replaces", "hidden_at"]
+            writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        if args.output:
+            out.close()
+    if args.output:
+        print(f"{len(rows)} note(s) exportée(s) dans {args.output}.", file=sys.stderr)
+    return 0
+
+
+def parse_age(text: str) -> dt.timedelta:
+    match = re.fullmatch(r"\s*(\d+)\s*(m|mois|j|d|a|y)\s*", text.lower())
+    if not match:
+        raise CliError(f"durée invalide : {text!r} (ex. 12m pour 12 mois, 90j pour 90 jours).")
+    amount, unit = int(match[1]), match[2]
+    days = {"m": 30, "mois": 30, "j": 1, "d": 1, "a": 365, "y": 365}[unit] * amount
+    return dt.timedelta(days=days)
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    cutoff = (dt.datetime.now() - parse_age(args.older_than)).isoformat(timespec="seconds")
+    with open_cli_store(args) as store:
+        count = store.count("notes", f"created_at < '{cutoff}'")
+        if count == 0:
+            print("Aucune note plus ancienne.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError(f"{count} note(s) à effacer : confirmez avec --yes.")
+            answer = input(f"Effacer définitivement {count} note(s) d'avant le {cutoff[:10]} ? [o/N] ")
+            if answer.strip().lower() not in ("o", "oui", "y", "yes"):
+                print("Rien n'a été effacé.")
+                return 0
+        with store.transaction() as conn:
+            # Versions pointing at purged notes lose the link, not their text.
+            conn.execute("DROP TRIGGER IF EXISTS notes_immutable")
+            conn.execute(
+                "UPDATE notes SET replaces = NULL WHERE replaces IN "
+                "(SELECT id FROM notes WHERE created_at < ?)",
+                (cutoff,),
+            )
+            conn.execute("DELETE FROM notes WHERE created_at < ?", (cutoff,))
+            from store.schema import MIGRATIONS
+
+            trigger = next(s for s in MIGRATIONS[0] if "notes_immutable" in s)
+            conn.execute(trigger)
+        store.conn.execute("VACUUM")
+    print(f"{count} note(s) effacée(s) définitivement.")
+    return 0

@@ -1,0 +1,30 @@
+"""`aiguillage stats [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+
+from store.queries import stats
+
+from .common import open_cli_store, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("stats", help="compter structures, services, notes et sources")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_cli_store(args) as store:
+        data = stats(store.conn)
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"Structures : {data['structures']} (dont {data['absent']} absentes de leur source)")
+    print(f"Services : {data['services']}")
+    print(f"Notes : {data['notes']}")
+    print(f"Importations : {data['imports']}")
+    for source in data["sources"]:
+        print(f"  {source['source']} : {source['structures']} structure(s)")
+    return 0
