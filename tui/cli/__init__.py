@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "orient_cmd",
     "journal_cmd",
     "maintenance_cmd",
+    "update_cmd",
 )
 
 
