@@ -38,7 +38,7 @@ def mairie_name(commune: str) -> str:
     """'Mairie de Plaisir', 'Mairie du Montat', 'Mairie des Ulis', "Mairie d'Ancelle"."""
     for article, contraction in (("Le ", "du "), ("Les ", "des ")):
         if commune.startswith(article):
-            return f"Mairie {contraction}{commune[len(article):]}"
+            return f"Mairie {contraction}{commune[len(article) :]}"
     if commune[:1].upper() in "AEIOUYÉÈÂÎ" and not commune.startswith("L'"):
         return f"Mairie d'{commune}"
     return f"Mairie de {commune}"

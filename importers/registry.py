@@ -44,9 +44,7 @@ def sample(path: Path) -> Sample:
 def detect(path: Path) -> Format:
     """The most likely format of a file, from its content first and its name second."""
     probe = sample(path)
-    scored = sorted(
-        ((fmt.detect(probe), fmt) for fmt in formats()), key=lambda pair: -pair[0]
-    )
+    scored = sorted(((fmt.detect(probe), fmt) for fmt in formats()), key=lambda pair: -pair[0])
     best_score, best = scored[0]
     if best_score <= 0.2:
         raise ImportFailure(

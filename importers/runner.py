@@ -54,7 +54,9 @@ def parse_file(
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, OSError) as exc:
         raise ImportFailure(path, f"fichier illisible comme {fmt.label} ({exc}).") from None
     except RecursionError:
-        raise ImportFailure(path, f"structure trop imbriquée pour un fichier {fmt.label}.") from None
+        raise ImportFailure(
+            path, f"structure trop imbriquée pour un fichier {fmt.label}."
+        ) from None
     if not records and not rejects:
         raise ImportFailure(path, f"aucune structure trouvée (lu comme {fmt.label}).")
     return records, rejects

@@ -52,7 +52,7 @@ def _ranges(text: str) -> list[str] | None:
         if len(bounds) != 2:
             return None
         start, end = _hhmm(bounds[0]), _hhmm(bounds[1])
-        if not start or not end or start >= end and end != "00:00":
+        if not start or not end or (start >= end and end != "00:00"):
             return None
         out.append(f"{start}-{end}")
     return out

@@ -49,7 +49,8 @@ def add_note(
         conn.execute("BEGIN IMMEDIATE")
     try:
         cursor = conn.execute(
-            "INSERT INTO notes(structure_id, created_at, author, text, replaces) VALUES (?,?,?,?,?)",
+            "INSERT INTO notes(structure_id, created_at, author, text, replaces)"
+            " VALUES (?,?,?,?,?)",
             (structure_id, _now(), author, text, replaces),
         )
         note_id = cursor.lastrowid
@@ -73,15 +74,13 @@ def edit_note(conn: sqlite3.Connection, note_id: int, text: str, author: str | N
 def hide_note(conn: sqlite3.Connection, note_id: int) -> None:
     if get_note(conn, note_id) is None:
         raise NoteError(f"Note inconnue : {note_id}")
-    conn.execute("UPDATE notes SET hidden_at = ? WHERE id = ? AND hidden_at IS NULL", (_now(), note_id))
+    conn.execute(
+        "UPDATE notes SET hidden_at = ? WHERE id = ? AND hidden_at IS NULL", (_now(), note_id)
+    )
 
 
-_COLUMNS = (
-    "n.id, n.structure_id, n.created_at, n.author, n.text, n.replaces, n.hidden_at, s.nom"
-)
-_CURRENT = (
-    "n.hidden_at IS NULL AND NOT EXISTS (SELECT 1 FROM notes r WHERE r.replaces = n.id)"
-)
+_COLUMNS = "n.id, n.structure_id, n.created_at, n.author, n.text, n.replaces, n.hidden_at, s.nom"
+_CURRENT = "n.hidden_at IS NULL AND NOT EXISTS (SELECT 1 FROM notes r WHERE r.replaces = n.id)"
 
 
 def get_note(conn: sqlite3.Connection, note_id: int) -> Note | None:

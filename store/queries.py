@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -14,10 +15,8 @@ from .notes import list_notes
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
     for key, value in row.items():
         if (key in LIST_FIELDS or key == "extra") and isinstance(value, str):
-            try:
+            with contextlib.suppress(ValueError):
                 row[key] = json.loads(value)
-            except ValueError:
-                pass
     return row
 
 
@@ -49,9 +48,7 @@ def get_structure(conn: sqlite3.Connection, structure_id: str) -> dict[str, Any]
     for internal in ("num", "content_hash"):
         structure.pop(internal, None)
     structure["services"] = _dict_rows(
-        conn.execute(
-            "SELECT * FROM services WHERE structure_id = ? ORDER BY nom", (structure_id,)
-        )
+        conn.execute("SELECT * FROM services WHERE structure_id = ? ORDER BY nom", (structure_id,))
     )
     for service in structure["services"]:
         service.pop("num", None)

@@ -11,14 +11,21 @@ MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0)  # a Monday
 
 def test_france_services_columns() -> None:
     osm = hours.from_weekday_columns(
-        {"lundi": "13:30 - 17:00", "mardi": "09:00 - 12:00 / 13:30 - 17:00",
-         "mercredi": "09:00 - 12:00 / 13:30 - 17:00", "samedi": ""}
+        {
+            "lundi": "13:30 - 17:00",
+            "mardi": "09:00 - 12:00 / 13:30 - 17:00",
+            "mercredi": "09:00 - 12:00 / 13:30 - 17:00",
+            "samedi": "",
+        }
     )
     assert osm == "Mo 13:30-17:00; Tu,We 09:00-12:00,13:30-17:00"
 
 
 def test_dila_json() -> None:
-    text = '[["lundi","lundi",[["16:00:00","19:00:00"]]],["mercredi","jeudi",[["16:00:00","19:00:00"]]]]'
+    text = (
+        '[["lundi","lundi",[["16:00:00","19:00:00"]]],'
+        '["mercredi","jeudi",[["16:00:00","19:00:00"]]]]'
+    )
     assert hours.from_dila_json(text) == "Mo 16:00-19:00; We,Th 16:00-19:00"
     assert hours.from_dila_json("pas du json") is None
 

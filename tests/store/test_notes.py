@@ -46,8 +46,9 @@ def test_empty_note_and_unknown_structure_refused(store: Store, sid: str) -> Non
 
 def test_reimport_keeps_notes(store: Store, sid: str) -> None:
     add_note(store.conn, sid, "demander Mme B.")
-    record = StructureRecord(nom="CCAS Fictif", source="test-fictif", source_id="1",
-                             telephone="01 00 00 00 00")
+    record = StructureRecord(
+        nom="CCAS Fictif", source="test-fictif", source_id="1", telephone="01 00 00 00 00"
+    )
     with store.transaction() as conn:
         report = write_records(conn, [record], ImportReport())
     assert report.updated == 1

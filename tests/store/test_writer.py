@@ -23,7 +23,9 @@ def _records(*names: str, phone: str = "01 02 03 04 05") -> list[StructureRecord
             code_insee="77288",
             code_postal="77000",
             telephone=phone,
-            services=[ServiceRecord(nom=f"Atelier {i}", thematiques=["remobilisation--lien-social"])],
+            services=[
+                ServiceRecord(nom=f"Atelier {i}", thematiques=["remobilisation--lien-social"])
+            ],
         )
         for i, name in enumerate(names)
     ]
@@ -87,10 +89,18 @@ def test_incomplete_source_retires_nothing(store: Store) -> None:
 
 
 def test_duplicates_in_one_file_merge_services(store: Store) -> None:
-    one = StructureRecord(nom="Croix-Rouge Fictive", source="t", departement="93",
-                          services=[ServiceRecord(nom="Maraude")])
-    two = StructureRecord(nom="croix rouge fictive", source="t", departement="93",
-                          services=[ServiceRecord(nom="Colis")])
+    one = StructureRecord(
+        nom="Croix-Rouge Fictive",
+        source="t",
+        departement="93",
+        services=[ServiceRecord(nom="Maraude")],
+    )
+    two = StructureRecord(
+        nom="croix rouge fictive",
+        source="t",
+        departement="93",
+        services=[ServiceRecord(nom="Colis")],
+    )
     report = _import(store, [one, two])
     assert report.added == 1
     assert store.count("services") == 2

@@ -35,14 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Aiguillage — trouver vers qui orienter, hors ligne.",
     )
     parser.add_argument(
-        "--db", metavar="CHEMIN", help="base à utiliser (sinon $AIGUILLAGE_DB ou l'emplacement par défaut)"
+        "--db",
+        metavar="CHEMIN",
+        help="base à utiliser (sinon $AIGUILLAGE_DB ou l'emplacement par défaut)",
     )
     parser.add_argument(
         "--no-demo",
         action="store_true",
         help="ne pas charger l'annuaire des mairies dans une base vide (interface)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMANDE", parser_class=FrenchArgumentParser
+    )
     for name in COMMAND_MODULES:
         importlib.import_module(f"tui.cli.{name}").register(sub)
     return parser

@@ -30,7 +30,9 @@ _TRANSLATIONS = {
     "show this help message and exit": "affiche cette aide et quitte",
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",
     "unrecognized arguments: %s": "arguments non reconnus : %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (possibles : %(choices)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "choix invalide : %(value)r (possibles : %(choices)s)"
+    ),
     "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
     "expected one argument": "une valeur est attendue",
     "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",

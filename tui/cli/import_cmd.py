@@ -16,9 +16,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="+", metavar="FICHIER")
     parser.add_argument("--format", dest="format_name", metavar="NOM", help="forcer le format")
     parser.add_argument(
-        "--strict", action="store_true", help="tout ou rien : un enregistrement rejeté annule le fichier"
+        "--strict",
+        action="store_true",
+        help="tout ou rien : un enregistrement rejeté annule le fichier",
     )
-    parser.add_argument("--name", metavar="NOM", help="nom de la structure (page sur une structure)")
+    parser.add_argument(
+        "--name", metavar="NOM", help="nom de la structure (page sur une structure)"
+    )
     parser.add_argument("--source", metavar="NOM", help="nom de la source (jeu de données)")
     parser.add_argument(
         "--map",
@@ -96,9 +100,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_summary(report, rejects_file) -> None:  # type: ignore[no-untyped-def]
     print(
-        f"{report.path} ({report.format}) : {report.added} ajoutée(s), {report.updated} mise(s) à jour, "
+        f"{report.path} ({report.format}) : {report.added} ajoutée(s), "
+        f"{report.updated} mise(s) à jour, "
         f"{report.unchanged} inchangée(s), {report.rejected} rejetée(s)"
-        + (f", {report.absent} absente(s) de la source (gardées pour leurs notes)" if report.absent else "")
+        + (
+            f", {report.absent} absente(s) de la source (gardées pour leurs notes)"
+            if report.absent
+            else ""
+        )
         + (f", {report.removed} retirée(s)" if report.removed else "")
         + f" ; {report.services} service(s)."
     )

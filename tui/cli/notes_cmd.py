@@ -32,12 +32,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     export = notes_sub.add_parser("export", help="exporter toutes les notes (JSON ou CSV)")
     export.add_argument("--format", choices=("json", "csv"), default="json")
-    export.add_argument("--output", "-o", metavar="FICHIER", help="fichier (sinon la sortie standard)")
-    export.add_argument("--history", action="store_true", help="avec les versions remplacées et masquées")
+    export.add_argument(
+        "--output", "-o", metavar="FICHIER", help="fichier (sinon la sortie standard)"
+    )
+    export.add_argument(
+        "--history", action="store_true", help="avec les versions remplacées et masquées"
+    )
     export.set_defaults(func=run_export)
 
     purge = notes_sub.add_parser("purge", help="effacer définitivement les notes anciennes")
-    purge.add_argument("--older-than", required=True, metavar="DURÉE", help="ex. 12m (mois) ou 90j (jours)")
+    purge.add_argument(
+        "--older-than", required=True, metavar="DURÉE", help="ex. 12m (mois) ou 90j (jours)"
+    )
     purge.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
     purge.set_defaults(func=run_purge)
 
@@ -87,7 +93,16 @@ def run_export(args: argparse.Namespace) -> int:
             json.dump({"notes": rows}, out, ensure_ascii=False, indent=2)
             out.write("\n")
         else:
-            fields = ["id", "structure_id", "structure_nom", "created_at", "author", "text", "replaces", "hidden_at"]
+            fields = [
+                "id",
+                "structure_id",
+                "structure_nom",
+                "created_at",
+                "author",
+                "text",
+                "replaces",
+                "hidden_at",
+            ]
             writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
@@ -118,7 +133,9 @@ def run_purge(args: argparse.Namespace) -> int:
         if not args.yes:
             if not sys.stdin.isatty():
                 raise CliError(f"{count} note(s) à effacer : confirmez avec --yes.")
-            answer = input(f"Effacer définitivement {count} note(s) d'avant le {cutoff[:10]} ? [o/N] ")
+            answer = input(
+                f"Effacer définitivement {count} note(s) d'avant le {cutoff[:10]} ? [o/N] "
+            )
             if answer.strip().lower() not in ("o", "oui", "y", "yes"):
                 print("Rien n'a été effacé.")
                 return 0

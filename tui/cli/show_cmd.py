@@ -45,8 +45,13 @@ def render_text(s: dict) -> list[str]:  # type: ignore[type-arg]
     if s.get("absent"):
         lines.append("⚠ absente de la dernière importation de sa source")
     address = ", ".join(
-        p for p in (s.get("adresse"), s.get("complement_adresse"),
-                    " ".join(x for x in (s.get("code_postal"), s.get("commune")) if x)) if p
+        p
+        for p in (
+            s.get("adresse"),
+            s.get("complement_adresse"),
+            " ".join(x for x in (s.get("code_postal"), s.get("commune")) if x),
+        )
+        if p
     )
     for label, value in (
         ("Adresse", address),
@@ -58,7 +63,9 @@ def render_text(s: dict) -> list[str]:  # type: ignore[type-arg]
         if value:
             lines.append(f"{label} : {c(str(value))}")
     if s.get("horaires_accueil"):
-        lines.append(f"Horaires : {c(s['horaires_accueil'])} — {state(s['horaires_accueil']).label}")
+        lines.append(
+            f"Horaires : {c(s['horaires_accueil'])} — {state(s['horaires_accueil']).label}"
+        )
     if s.get("description"):
         lines.append("")
         lines.append(c(s["description"]))
@@ -77,7 +84,9 @@ def render_text(s: dict) -> list[str]:  # type: ignore[type-arg]
             lines.append(f"  {note['created_at']}{who} : {c(note['text'])}")
     source = s.get("import") or {}
     lines.append("")
-    lines.append(f"Source : {s['source']}" + (f" — {source.get('path')}" if source.get("path") else ""))
+    lines.append(
+        f"Source : {s['source']}" + (f" — {source.get('path')}" if source.get("path") else "")
+    )
     if s.get("date_maj"):
         lines.append(f"Mise à jour : {s['date_maj']}")
     return lines
