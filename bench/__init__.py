@@ -1,0 +1,1 @@
+"""Benchmark at national scale (fictional data only; never shipped to users)."""

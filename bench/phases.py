@@ -1,0 +1,308 @@
+"""The benchmark's phases. Each runs in its own process (`python -m bench.phases NAME ARGS`)
+so that its peak memory is its own; the last line printed is a JSON object."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .queries import NEEDS, QUERIES, keystrokes, sample_points
+from .records import load_rows, to_records
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def _remove_db(db: Path) -> None:
+    """The store file and everything the app writes beside it."""
+    for side in db.parent.glob(db.name + "*"):
+        side.unlink()
+    db.with_name(db.stem + "-rejets.csv").unlink(missing_ok=True)
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def _importer_usable(structures: Path) -> bool:
+    """True when the data·inclusion importer can read the generated files."""
+    from importers.base import ImportFailure, ImportOptions
+    from importers.registry import get_format
+
+    fmt = get_format("data_inclusion")
+    try:
+        for _ in fmt.parse(structures, ImportOptions()):
+            return True
+    except ImportFailure:
+        return False
+    return False
+
+
+def _import_once(db: Path, structures: Path, services: Path, mode: str) -> tuple[float, dict]:
+    from store.db import Store
+
+    start = time.perf_counter()
+    with Store(db) as store:
+        if mode == "importer":
+            from importers.runner import import_file
+
+            report = import_file(store, structures, format_name="data_inclusion")
+        else:
+            from store.writer import ImportReport, write_records
+
+            records = to_records(load_rows(structures), load_rows(services))
+            report = ImportReport(path=str(structures), format="bench")
+            with store.transaction() as conn:
+                write_records(conn, records, report)
+        elapsed = time.perf_counter() - start
+        counts = {
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "services": report.services,
+            "structures_in_store": store.count("structures"),
+            "services_in_store": store.count("services"),
+        }
+    return elapsed, counts
+
+
+def phase_import(db: str, structures: str, services: str) -> dict:
+    db_path, s_path, v_path = Path(db), Path(structures), Path(services)
+    _remove_db(db_path)
+    mode = "importer" if _importer_usable(s_path) else "write_records"
+    # The store's creation (schema, communes table) is not part of the import.
+    from store.db import Store
+
+    Store(db_path).close()
+    import_s, counts = _import_once(db_path, s_path, v_path, mode)
+    reimport_s, recounts = _import_once(db_path, s_path, v_path, mode)
+    with_wal = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*") if p.is_file())
+    from store.db import Store as _Store
+
+    with _Store(db_path) as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return {
+        "import_mode": mode,
+        "import_s": round(import_s, 2),
+        "reimport_s": round(reimport_s, 2),
+        "import_counts": counts,
+        "reimport_counts": recounts,
+        "store_mb": round(db_path.stat().st_size / 1e6, 1),
+        "store_with_wal_mb": round(with_wal / 1e6, 1),
+        "import_rss_mb": peak_rss_mb(),
+    }
+
+
+def phase_baseline(db: str, structures: str, services: str) -> dict:
+    """The floor: read the files, insert_all into empty tables, no validation."""
+    import sqlite_utils
+
+    db_path = Path(db)
+    _remove_db(db_path)
+    start = time.perf_counter()
+    database = sqlite_utils.Database(db_path)
+    with database.conn:
+        database["structures"].insert_all(load_rows(Path(structures)), batch_size=1000)
+        database["services"].insert_all(load_rows(Path(services)), batch_size=1000)
+    elapsed = time.perf_counter() - start
+    database.close()
+    _remove_db(db_path)
+    return {"import_baseline_s": round(elapsed, 2), "baseline_rss_mb": peak_rss_mb()}
+
+
+# -- search ---------------------------------------------------------------------------------
+
+
+def phase_filter(db: str) -> dict:
+    from store.db import Store
+    from store.search import search
+
+    with Store(db) as store:
+        conn = store.conn
+        start = time.perf_counter()
+        search(conn, "a", limit=50)  # first query: loads the vocabulary once per connection
+        warm_ms = (time.perf_counter() - start) * 1000
+        latencies: list[float] = []
+        per_query: dict[str, float] = {}
+        tops: dict[str, str | None] = {}
+        for query in QUERIES:
+            worst = 0.0
+            for typed in keystrokes(query):
+                t0 = time.perf_counter()
+                hits = search(conn, typed, limit=50)
+                ms = (time.perf_counter() - t0) * 1000
+                latencies.append(ms)
+                worst = max(worst, ms)
+            per_query[query] = round(worst, 1)
+            tops[query] = hits[0].nom if hits else None
+    return {
+        "filter_p50_ms": round(percentile(latencies, 50), 2),
+        "filter_p95_ms": round(percentile(latencies, 95), 2),
+        "filter_max_ms": round(max(latencies), 1),
+        "filter_keystrokes": len(latencies),
+        "first_search_ms": round(warm_ms, 1),
+        "filter_worst_per_query_ms": per_query,
+        "filter_top": tops,
+        "filter_rss_mb": peak_rss_mb(),
+    }
+
+
+def phase_orient(db: str) -> dict:
+    try:
+        from store import orientation
+    except ImportError:
+        return {"orient_p95_ms": None, "orient_note": "store/orientation.py absent"}
+    from store.communes import resolve_place
+    from store.db import Store
+
+    func = getattr(orientation, "orient", None)
+    if func is None:
+        return {"orient_p95_ms": None, "orient_note": "no orient() in store/orientation.py"}
+    latencies: list[float] = []
+    with Store(db) as store:
+        conn = store.conn
+        func(conn, "aide", near=resolve_place(conn, "Paris"))  # warm-up
+        for need, place in NEEDS:
+            commune = resolve_place(conn, place)
+            t0 = time.perf_counter()
+            func(conn, need, near=commune)
+            latencies.append((time.perf_counter() - t0) * 1000)
+    return {
+        "orient_p50_ms": round(percentile(latencies, 50), 2),
+        "orient_p95_ms": round(percentile(latencies, 95), 2),
+        "orient_rss_mb": peak_rss_mb(),
+    }
+
+
+# -- start-up -------------------------------------------------------------------------------
+
+
+def _time_child(args: list[str]) -> tuple[float, float] | None:
+    env = {**os.environ, "TEXTUAL_ANIMATIONS": "none"}
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.startup_child", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            elapsed = time.perf_counter() - start
+            proc.wait(timeout=60)
+            return elapsed, float(line.split()[1])
+    proc.wait(timeout=60)
+    return None
+
+
+def phase_startup(db: str, runs: str = "5") -> dict:
+    result: dict[str, object] = {}
+    for name, args in (("startup_baseline", ["baseline"]), ("startup", ["app", db])):
+        times: list[float] = []
+        rss = 0.0
+        for _ in range(int(runs)):
+            measured = _time_child(args)
+            if measured is None:
+                break
+            times.append(measured[0])
+            rss = max(rss, measured[1])
+        result[f"{name}_s"] = round(statistics.median(times), 3) if times else None
+        result[f"{name}_rss_mb"] = rss or None
+    if result["startup_s"] is None:
+        result["startup_note"] = "tui/app.py absent or did not reach a focused Input"
+    return result
+
+
+# -- peers ----------------------------------------------------------------------------------
+
+
+def phase_peers(db: str) -> dict:
+    """Our search and three peers over the same names, at the same few prefixes."""
+    from rapidfuzz import fuzz, process
+    from textual.fuzzy import Matcher
+
+    from store.db import Store
+    from store.search import search
+    from store.text import fold
+
+    points = [p for q in QUERIES for p in sample_points(q)]
+    with Store(db) as store:
+        names = [n for (n,) in store.conn.execute("SELECT nom FROM structures")]
+        search(store.conn, "a")
+        ours = []
+        for typed in points:
+            t0 = time.perf_counter()
+            search(store.conn, typed, limit=50)
+            ours.append((time.perf_counter() - t0) * 1000)
+    folded = [fold(n) for n in names]
+    scan = []
+    for typed in points:
+        t0 = time.perf_counter()
+        process.extract(typed, folded, scorer=fuzz.WRatio, limit=50)
+        scan.append((time.perf_counter() - t0) * 1000)
+    matcher = []
+    for typed in points:
+        t0 = time.perf_counter()
+        m = Matcher(typed)
+        scored = [(m.match(n), n) for n in names]
+        scored.sort(reverse=True)
+        matcher.append((time.perf_counter() - t0) * 1000)
+    fzf = shutil.which("fzf")
+    fzf_times: list[float] = []
+    if fzf:
+        data = "\n".join(names).encode()
+        for typed in points:
+            t0 = time.perf_counter()
+            subprocess.run([fzf, "--filter", typed], input=data, capture_output=True, check=False)
+            fzf_times.append((time.perf_counter() - t0) * 1000)
+
+    def summary(values: list[float]) -> dict[str, float] | None:
+        if not values:
+            return None
+        return {
+            "p50_ms": round(percentile(values, 50), 1),
+            "p95_ms": round(percentile(values, 95), 1),
+        }
+
+    return {
+        "peers_points": len(points),
+        "peers_names": len(names),
+        "peers": {
+            "aiguillage": summary(ours),
+            "fzf_filter": summary(fzf_times),
+            "textual_matcher": summary(matcher),
+            "rapidfuzz_scan": summary(scan),
+        },
+    }
+
+
+PHASES = {
+    "import": phase_import,
+    "baseline": phase_baseline,
+    "filter": phase_filter,
+    "orient": phase_orient,
+    "startup": phase_startup,
+    "peers": phase_peers,
+}
+
+
+if __name__ == "__main__":
+    result = PHASES[sys.argv[1]](*sys.argv[2:])
+    print(json.dumps(result, ensure_ascii=False))
