@@ -262,7 +262,7 @@ def _name_from_domain(text: str, domains: Iterable[str]) -> str | None:
     return None
 
 
-def _kind_from_text(text: str) -> str | None:
+def kind_from_text(text: str) -> str | None:
     """The kind the page talks about most, partners (CCAS, CAF…) counting for less."""
     folded = fold(text)
     scores: Counter[str] = Counter()
@@ -320,7 +320,7 @@ def parse_page(text: str, options: ImportOptions, conn: sqlite3.Connection) -> S
     region_match = _REGION.search(text)
     region = _strip_marks(region_match.group(1)) if region_match else region_of(departement)
 
-    kind = (kinds.from_text(name) if name else None) or _kind_from_text(plain) or "autre"
+    kind = (kinds.from_text(name) if name else None) or kind_from_text(plain) or "autre"
     placeholder = name is None
     if placeholder:
         where = f" à {commune.nom}" if commune else ""
