@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,9 @@ class Sample:
 
 
 Parsed = Iterator[StructureRecord | Reject]
+Prepare = Callable[
+    [sqlite3.Connection, list[StructureRecord]], tuple[list[StructureRecord], list[Reject]]
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ class Format:
     parse: Callable[[Path, ImportOptions], Parsed]
     # True when a file holds the whole of each source it names (absent ones get retired).
     complete: bool = True
+    # Optional step with the store, between parsing and writing (e.g. attaching services to
+    # structures already stored): returns the records to write and extra rejects.
+    prepare: Prepare | None = None
 
 
 def read_text(path: Path) -> str:

@@ -14,18 +14,23 @@ from store.models import Reject, StructureRecord
 from store.writer import ImportReport, write_records
 
 from .base import Format, ImportFailure, ImportOptions
+from .geocode import geocode_records
 from .registry import detect, get_format
 
 Progress = Callable[[str, int, int | None], None]  # (phase, done, total)
 
 
-def _check_file(path: Path) -> None:
+def _check_file(path: Path) -> Path:
     if not path.exists():
         raise ImportFailure(path, "fichier introuvable.")
     if path.is_dir():
-        raise ImportFailure(path, "c'est un dossier, pas un fichier.")
+        package = path / "datapackage.json"  # an Open Referral (HSDS) folder
+        if not package.is_file():
+            raise ImportFailure(path, "c'est un dossier, pas un fichier.")
+        path = package
     if path.stat().st_size == 0:
         raise ImportFailure(path, "le fichier est vide.")
+    return path
 
 
 def _sha256(path: Path) -> str:
@@ -51,8 +56,19 @@ def parse_file(
                     progress("lecture", len(records), None)
     except ImportFailure:
         raise
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError, OSError) as exc:
+    except (
+        UnicodeDecodeError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        OSError,
+        csv.Error,
+        EOFError,
+    ) as exc:
         raise ImportFailure(path, f"fichier illisible comme {fmt.label} ({exc}).") from None
+    except MemoryError:
+        raise ImportFailure(path, f"fichier trop gros pour un fichier {fmt.label}.") from None
     except RecursionError:
         raise ImportFailure(
             path, f"structure trop imbriquée pour un fichier {fmt.label}."
@@ -75,16 +91,20 @@ def import_file(
     with `options.strict`, any rejected record fails the whole file."""
     options = options or ImportOptions()
     path = Path(path)
-    _check_file(path)
+    path = _check_file(path)
     fmt = get_format(format_name) if format_name else detect(path)
     records, rejects = parse_file(path, fmt, options, progress)
+    if options.source:
+        for record in records:
+            record.source = options.source
+    if fmt.prepare:
+        records, prepare_rejects = fmt.prepare(store.conn, records)
+        rejects.extend(prepare_rejects)
+    geocode_records(store.conn, records)
     if options.strict and rejects:
         first = rejects[0]
         more = f" (et {len(rejects) - 1} autre(s))" if len(rejects) > 1 else ""
         raise ImportFailure(path, f"{first.reason}{more} ; rien n'a été importé.", first.origin)
-    if options.source:
-        for record in records:
-            record.source = options.source
     report = ImportReport(path=str(path), format=fmt.name, rejects=rejects)
     if backup:
         make_backup(store)

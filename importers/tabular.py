@@ -1,19 +1,376 @@
-"""Placeholder: this format is being written (see the issues)."""
+"""Any CSV or XLSX table of structures: encoding, delimiter and headers recognised.
+
+French and English headers map to the record's fields (`nom`/`name`/`raison sociale`,
+`cp`/`code postal`/`zip`, …); `--map colonne=champ` covers the rest; unknown columns are kept in
+`extra`. Rows without a name are rejected with their line number.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
+from typing import Any
 
-from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
+from store.models import Reject, StructureRecord
+from store.text import normalize, slug
+
+from .base import Format, ImportFailure, ImportOptions, Parsed, Sample, read_text
+from .fields import Checked, code_list, text
+
+DELIMITERS = (";", ",", "\t", "|")
+
+# Normalised header (store.text.normalize) -> record field.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "nom": (
+        "nom",
+        "name",
+        "raison sociale",
+        "nom structure",
+        "nom de la structure",
+        "nom du lieu",
+        "structure",
+        "organisme",
+        "denomination",
+        "libelle",
+        "organisation",
+        "organization",
+        "organization name",
+        "etablissement",
+    ),
+    "adresse": ("adresse", "address", "adresse postale", "rue", "voie", "street", "address 1"),
+    "complement_adresse": (
+        "complement adresse",
+        "complement d adresse",
+        "complement",
+        "address 2",
+    ),
+    "code_postal": (
+        "cp",
+        "code postal",
+        "codepostal",
+        "zip",
+        "zip code",
+        "postcode",
+        "postal code",
+    ),
+    "commune": ("ville", "commune", "city", "localite", "town", "nom commune"),
+    "code_insee": ("code insee", "insee", "code commune", "insee com", "code insee commune"),
+    "departement": ("departement", "dep", "dept", "code departement", "insee dep"),
+    "telephone": (
+        "tel",
+        "telephone",
+        "phone",
+        "tel fixe",
+        "numero de telephone",
+        "telephone fixe",
+        "phone number",
+    ),
+    "courriel": (
+        "mail",
+        "email",
+        "e mail",
+        "courriel",
+        "adresse mail",
+        "adresse email",
+        "adresse e mail",
+    ),
+    "site_web": ("site", "site web", "site internet", "web", "url", "website", "internet"),
+    "horaires_accueil": (
+        "horaires",
+        "horaire",
+        "hours",
+        "opening hours",
+        "horaires d ouverture",
+        "horaires accueil",
+        "horaires ouverture",
+        "heures d ouverture",
+        "ouverture",
+    ),
+    "description": (
+        "description",
+        "presentation",
+        "descriptif",
+        "activite",
+        "activites",
+        "presentation resume",
+    ),
+    "typologie": ("type", "typologie", "categorie", "type de structure", "category"),
+    "latitude": ("latitude", "lat", "y"),
+    "longitude": ("longitude", "lon", "lng", "long", "x"),
+    "siret": ("siret", "numero siret"),
+    "thematiques": ("thematiques", "thematique", "themes"),
+    "reseaux_porteurs": ("reseaux porteurs", "reseau porteur", "reseau", "labels nationaux"),
+    "source_id": ("id", "identifiant", "ref", "reference"),
+    "lien_source": ("lien source", "source url"),
+    "accessibilite_lieu": ("accessibilite", "accessibilite lieu"),
+    "date_maj": ("date maj", "mise a jour", "date de mise a jour", "last modified", "maj"),
+    "kind": ("kind", "genre"),
+}
+HEADER_FIELDS: dict[str, str] = {
+    alias: name for name, aliases in _ALIASES.items() for alias in aliases
+}
+RECORD_FIELDS = frozenset(f.name for f in dataclass_fields(StructureRecord)) - {
+    "services",
+    "extra",
+    "origin",
+    "source",
+    "geo_approx",
+    "a_verifier",
+}
+IGNORED_COLUMNS = frozenset({"ignore"})  # data·inclusion templates: `__ignore__`
 
 
-def _detect(sample: Sample) -> float:
-    return 0.0
+# -- reading CSV text -------------------------------------------------------------------------
 
 
-def _parse(path: Path, options: ImportOptions) -> Parsed:
-    raise ImportFailure(path, "format pas encore pris en charge.")
-    yield  # pragma: no cover
+def sniff_delimiter(first_line: str) -> str:
+    """The delimiter used most on the header line (outside quotes)."""
+    outside, quoted = [], False
+    for char in first_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted:
+            outside.append(char)
+    line = "".join(outside)
+    best = max(DELIMITERS, key=line.count)
+    return best if line.count(best) else ","
 
 
-FORMAT = Format("tabular", "tabular", _detect, _parse)
+def _looks_binary(head: bytes) -> bool:
+    if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"BZh")):
+        return True
+    sample = head[:4096]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) // 50
+
+
+def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each row of a CSV file, encoding and delimiter detected."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if _looks_binary(head):
+        if head.startswith(b"\x1f\x8b"):
+            raise ImportFailure(path, "fichier compressé (gzip) : décompressez-le d'abord.")
+        raise ImportFailure(path, "fichier binaire : ce n'est pas un tableau CSV.")
+    content = read_text(path)
+    first = content.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=sniff_delimiter(first))
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise ImportFailure(path, f"CSV illisible ({exc}).", f"ligne {reader.line_num}") from None
+
+
+def header_fields(
+    headers: Sequence[Any], mapping: dict[str, str] | None = None
+) -> list[str | None]:
+    """Record field for each header (None: keep in extra). `mapping` is --map column=field."""
+    wanted = {normalize(k): v for k, v in (mapping or {}).items()}
+    out: list[str | None] = []
+    taken: set[str] = set()
+    for header in headers:
+        key = normalize(text(header))
+        name = wanted.get(key) or HEADER_FIELDS.get(key)
+        if name in taken:
+            name = None
+        if name:
+            taken.add(name)
+        out.append(name)
+    return out
+
+
+def check_mapping(path: Path, mapping: dict[str, str]) -> None:
+    for column, name in mapping.items():
+        if name not in RECORD_FIELDS:
+            known = ", ".join(sorted(RECORD_FIELDS))
+            raise ImportFailure(path, f"--map {column}={name} : champ inconnu (champs : {known}).")
+
+
+# -- rows to records --------------------------------------------------------------------------
+
+
+def record_from_row(
+    headers: Sequence[Any],
+    targets: Sequence[str | None],
+    row: Sequence[Any],
+    source: str,
+    origin: str,
+) -> StructureRecord | Reject | None:
+    """One row as a record; None for an empty row; a Reject when the row has no name."""
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for header, target, cell in zip(headers, targets, row, strict=False):
+        value = text(cell)
+        if value is None:
+            continue
+        if target:
+            values[target] = cell
+        else:
+            key = text(header)
+            if key and normalize(key) not in IGNORED_COLUMNS:
+                extra.setdefault(key, value)
+    if not values and not extra:
+        return None
+    nom = text(values.get("nom"))
+    if not nom:
+        return Reject(origin, "nom de la structure manquant")
+    checked = Checked()
+    lat, lon = checked.coordinates(values.get("latitude"), values.get("longitude"))
+    return StructureRecord(
+        nom=nom,
+        source=source,
+        source_id=text(values.get("source_id")),
+        kind=text(values.get("kind")),
+        description=text(values.get("description")),
+        adresse=text(values.get("adresse")),
+        complement_adresse=text(values.get("complement_adresse")),
+        code_postal=checked.postcode(values.get("code_postal")),
+        commune=text(values.get("commune")),
+        code_insee=checked.insee(values.get("code_insee")),
+        departement=text(values.get("departement")),
+        latitude=lat,
+        longitude=lon,
+        telephone=text(values.get("telephone")),
+        courriel=checked.email(values.get("courriel")),
+        site_web=checked.url(values.get("site_web"), "site_web"),
+        horaires_accueil=text(values.get("horaires_accueil")),
+        accessibilite_lieu=checked.url(values.get("accessibilite_lieu"), "accessibilite_lieu"),
+        reseaux_porteurs=code_list(values.get("reseaux_porteurs")),
+        typologie=text(values.get("typologie")),
+        thematiques=code_list(values.get("thematiques")),
+        siret=checked.siret(values.get("siret")),
+        lien_source=checked.url(values.get("lien_source"), "lien_source"),
+        date_maj=text(values.get("date_maj")),
+        extra=checked.note_into(extra),
+        origin=origin,
+    )
+
+
+def default_source(path: Path) -> str:
+    return slug(path.stem) or "tableur"
+
+
+def _parse_rows(
+    path: Path,
+    rows: Iterator[tuple[int, Sequence[Any]]],
+    options: ImportOptions,
+    where: str = "ligne",
+) -> Parsed:
+    check_mapping(path, options.mapping)
+    source = options.source or default_source(path)
+    headers: Sequence[Any] | None = None
+    targets: list[str | None] = []
+    ignore_at: int | None = None
+    for number, row in rows:
+        if headers is None:
+            if not any(text(c) for c in row):
+                continue
+            headers = row
+            targets = header_fields(headers, options.mapping)
+            if "nom" not in targets:
+                raise ImportFailure(
+                    path,
+                    "aucune colonne de nom reconnue (nom, name, raison sociale…) ; "
+                    "indiquez-la avec --map COLONNE=nom.",
+                    f"{where} {number}",
+                )
+            ignore_at = header_index(headers).get("ignore")
+            continue
+        if ignore_at is not None and truthy(row, ignore_at):
+            continue
+        item = record_from_row(headers, targets, row, source, f"{where} {number}")
+        if item is not None:
+            yield item
+
+
+def header_index(headers: Sequence[Any]) -> dict[str, int]:
+    return {normalize(text(h)): i for i, h in enumerate(headers) if text(h)}
+
+
+def truthy(row: Sequence[Any], index: int) -> bool:
+    value = row[index] if index < len(row) else None
+    return value is True or text(value) in ("1", "true", "True", "oui", "x")
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+
+
+def _detect_csv(sample: Sample) -> float:
+    if _looks_binary(sample.head):
+        return 0.0
+    text_head = sample.text.lstrip("\ufeff")
+    first = text_head.split("\n", 1)[0].strip("\r")
+    if not first or first.lstrip().startswith(("{", "[", "<")):
+        return 0.0
+    delimiter = sniff_delimiter(first)
+    try:
+        headers = next(csv.reader([first], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return 0.0
+    if len(headers) < 2:
+        return 0.0
+    known = [t for t in header_fields(headers) if t]
+    if "nom" not in known:
+        return 0.25 if sample.suffix in (".csv", ".tsv") and len(known) >= 2 else 0.0
+    return min(0.7, 0.4 + 0.05 * len(known))
+
+
+def _parse_csv(path: Path, options: ImportOptions) -> Parsed:
+    yield from _parse_rows(path, csv_rows(path), options)
+
+
+# -- XLSX ---------------------------------------------------------------------------------------
+
+
+def _detect_xlsx(sample: Sample) -> float:
+    if not sample.head.startswith(b"PK\x03\x04"):
+        return 0.0
+    try:
+        with zipfile.ZipFile(sample.path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return 0.0
+    return 0.8 if "xl/workbook.xml" in names else 0.0
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+
+
+def _parse_xlsx(path: Path, options: ImportOptions) -> Parsed:
+    import openpyxl  # only needed here: keep the import cost off the other formats
+
+    from .data_inclusion import attach_sheet_services
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFailure(path, f"classeur XLSX illisible ({exc}).") from None
+    try:
+        sheets = {normalize(ws.title): ws for ws in workbook.worksheets}
+        main = sheets.get("structures") or workbook.worksheets[0]
+        label = f"feuille « {main.title} », ligne"
+        items = list(_parse_rows(path, _sheet_rows(main), options, label))
+        services = sheets.get("services")
+        if services is not None and services is not main:
+            items.extend(
+                attach_sheet_services(
+                    [i for i in items if isinstance(i, StructureRecord)],
+                    _sheet_rows(services),
+                    f"feuille « {services.title} », ligne",
+                )
+            )
+    finally:
+        workbook.close()
+    yield from items
+
+
+FORMATS = [
+    Format("csv", "tableau CSV", _detect_csv, _parse_csv),
+    Format("xlsx", "classeur XLSX", _detect_xlsx, _parse_xlsx),
+]
