@@ -1,0 +1,343 @@
+"""Understanding a need typed in the worker's words: which kinds of structures, which thématiques.
+
+The vocabulary is data (`store/vocab/needs.tsv`): each line maps phrases ("colis alimentaire",
+"dossier apl", "115") to kinds and v1 thématiques with weights. Matching folds accents, drops
+small words, tolerates typos (rapidfuzz on each word) and finds several needs in one sentence.
+The vocabulary is compiled once per process; a call costs about a millisecond.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from . import kinds
+from .text import normalize
+from .vocab.thematiques import THEMATIQUES
+
+VOCAB_FILE = "vocab/needs.tsv"
+LABEL_WEIGHT = 0.8  # the v1 labels themselves ("Accès aux soins") are phrases too
+PROPAGATION = 0.3  # kinds implied by thématiques (and back) when the vocabulary gives none
+EVIDENCE = 0.85  # one exact phrase gives 0.85; two independent ones about 0.98
+MAX_SPAN_EXTRA = 2  # words allowed between the words of a phrase
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "ai",
+        "as",
+        "au",
+        "aux",
+        "avec",
+        "avoir",
+        "besoin",
+        "c",
+        "ca",
+        "car",
+        "ce",
+        "cela",
+        "ces",
+        "cet",
+        "cette",
+        "chez",
+        "dans",
+        "de",
+        "des",
+        "doit",
+        "dois",
+        "du",
+        "elle",
+        "elles",
+        "en",
+        "est",
+        "et",
+        "etre",
+        "fait",
+        "faut",
+        "il",
+        "ils",
+        "j",
+        "je",
+        "l",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "leurs",
+        "lui",
+        "m",
+        "ma",
+        "mais",
+        "me",
+        "mes",
+        "moi",
+        "mon",
+        "n",
+        "ne",
+        "nous",
+        "on",
+        "ont",
+        "ou",
+        "par",
+        "plus",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "s",
+        "sa",
+        "se",
+        "ses",
+        "si",
+        "son",
+        "sur",
+        "t",
+        "ta",
+        "te",
+        "tes",
+        "ton",
+        "tres",
+        "trop",
+        "tu",
+        "un",
+        "une",
+        "veut",
+        "voudrait",
+        "vous",
+        "y",
+        "madame",
+        "monsieur",
+        "mme",
+        "mr",
+        "mlle",
+    ]
+)
+
+
+class VocabularyError(ValueError):
+    """A line of the vocabulary file names an unknown kind or thématique."""
+
+
+def stem(word: str) -> str:
+    """Drop a plural mark so that "papiers" meets "papier"."""
+    if len(word) > 3 and word[-1] in "sx" and not word.isdigit():
+        return word[:-1]
+    return word
+
+
+def content_words(text: str | None) -> list[str]:
+    return [stem(w) for w in normalize(text).split() if w not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str  # as written in the vocabulary
+    concept: int  # the vocabulary line: phrases of one line count once
+    words: tuple[str, ...]
+    targets: tuple[tuple[str, float], ...]  # ("k:pimms", 1.0), ("t:sante--addictions", 0.6)
+
+
+@dataclass
+class Interpretation:
+    text: str
+    kinds: list[tuple[str, float]] = field(default_factory=list)  # best first
+    thematiques: list[tuple[str, float]] = field(default_factory=list)  # best first
+    matched: list[tuple[str, str]] = field(default_factory=list)  # (words typed, phrase)
+
+    @property
+    def empty(self) -> bool:
+        return not self.kinds and not self.thematiques
+
+    def top_kinds(self, n: int = 3) -> list[str]:
+        return [k for k, _ in self.kinds[:n]]
+
+    def top_thematiques(self, n: int = 3) -> list[str]:
+        return [t for t, _ in self.thematiques[:n]]
+
+
+class Vocabulary:
+    """The compiled vocabulary: phrases indexed by word, the sorted list of known words."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self.phrases = list(phrases)
+        self.by_word: dict[str, list[int]] = {}
+        for index, phrase in enumerate(self.phrases):
+            for word in set(phrase.words):
+                self.by_word.setdefault(word, []).append(index)
+        self.words = sorted(self.by_word)
+        self._word_set = frozenset(self.words)
+        self.lookup = lru_cache(maxsize=8192)(self._lookup)
+
+    def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary words a typed word may stand for, with a similarity in [0, 1]."""
+        if word in self._word_set:
+            return ((word, 1.0),)
+        if word.isdigit() or len(word) < 4:
+            return ()
+        found: dict[str, float] = {}
+        cutoff = 85 if len(word) == 4 else 80
+        for candidate, score, _ in process.extract(
+            word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=4
+        ):
+            if len(candidate) >= 4:
+                found[candidate] = score / 100.0
+        # A word being typed: "alimen" -> "alimentation".
+        if len(word) >= 5:
+            start = bisect.bisect_left(self.words, word)
+            for candidate in self.words[start : start + 5]:
+                if not candidate.startswith(word):
+                    break
+                found[candidate] = max(found.get(candidate, 0.0), 0.85)
+        return tuple(sorted(found.items(), key=lambda item: -item[1]))
+
+
+def _parse_targets(spec: str, line_no: int) -> tuple[tuple[str, float], ...]:
+    targets = []
+    for item in spec.split():
+        name, _, weight_text = item.partition("=")
+        weight = float(weight_text) if weight_text else 1.0
+        prefix, _, value = name.partition(":")
+        if (prefix == "k" and value in kinds.BY_SLUG) or (prefix == "t" and value in THEMATIQUES):
+            targets.append((name, weight))
+        else:
+            raise VocabularyError(f"needs.tsv, ligne {line_no} : cible inconnue « {item} »")
+    return tuple(targets)
+
+
+def parse_vocabulary(text: str) -> list[Phrase]:
+    phrases: list[Phrase] = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            left, right = line.split("\t")
+        except ValueError:
+            raise VocabularyError(
+                f"needs.tsv, ligne {line_no} : deux colonnes séparées par une tabulation attendues"
+            ) from None
+        targets = _parse_targets(right, line_no)
+        for raw in left.split("|"):
+            words = tuple(content_words(raw))
+            if words:
+                phrases.append(Phrase(raw.strip(), line_no, words, targets))
+    for number, (code, theme_label) in enumerate(THEMATIQUES.items(), start=100_000):
+        words = tuple(content_words(theme_label))
+        if words:
+            phrases.append(Phrase(theme_label, number, words, ((f"t:{code}", LABEL_WEIGHT),)))
+    return phrases
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    text = resources.files("store").joinpath(VOCAB_FILE).read_text(encoding="utf-8")
+    return Vocabulary(parse_vocabulary(text))
+
+
+@dataclass
+class _Match:
+    phrase: Phrase
+    positions: frozenset[int]
+    strength: float
+
+
+def _match_phrases(words: list[str], vocab: Vocabulary) -> list[_Match]:
+    # Where each vocabulary word occurs in the text, with its best similarity.
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for position, word in enumerate(words):
+        for candidate, similarity in vocab.lookup(word):
+            seen.setdefault(candidate, []).append((position, similarity))
+    tried: set[int] = set()
+    matches: list[_Match] = []
+    for word in seen:
+        for index in vocab.by_word[word]:
+            if index in tried:
+                continue
+            tried.add(index)
+            phrase = vocab.phrases[index]
+            if not all(w in seen for w in phrase.words):
+                continue
+            positions, sims = [], []
+            for w in phrase.words:
+                position, similarity = max(seen[w], key=lambda ps: ps[1])
+                positions.append(position)
+                sims.append(similarity)
+            if len(set(positions)) < len(set(phrase.words)):
+                continue  # one typed word cannot stand for two words of the phrase
+            if max(positions) - min(positions) >= len(phrase.words) + MAX_SPAN_EXTRA:
+                continue
+            strength = sum(sims) / len(sims)
+            matches.append(_Match(phrase, frozenset(positions), strength))
+    # A phrase inside a longer matched one says less: "lettre" in "lettre de motivation".
+    kept = [m for m in matches if not any(m.positions < o.positions for o in matches)]
+    # One match per vocabulary line: its synonyms are one piece of evidence.
+    best: dict[int, _Match] = {}
+    for m in kept:
+        current = best.get(m.phrase.concept)
+        if current is None or (m.strength, len(m.positions)) > (
+            current.strength,
+            len(current.positions),
+        ):
+            best[m.phrase.concept] = m
+    return list(best.values())
+
+
+def _noisy_or(scores: dict[str, float], key: str, value: float) -> None:
+    scores[key] = 1.0 - (1.0 - scores.get(key, 0.0)) * (1.0 - min(value, 1.0))
+
+
+def _ranked(scores: dict[str, float], minimum: float = 0.05) -> list[tuple[str, float]]:
+    items = [(k, round(v, 3)) for k, v in scores.items() if v >= minimum]
+    return sorted(items, key=lambda kv: (-kv[1], kv[0]))
+
+
+def interpret(text: str | None) -> Interpretation:
+    """Kinds and thématiques that fit what was typed, best first, with scores in [0, 1]."""
+    vocab = vocabulary()
+    folded = normalize(text)
+    words = content_words(text)
+    result = Interpretation(text or "")
+    if not words:
+        return result
+    kind_scores: dict[str, float] = {}
+    theme_scores: dict[str, float] = {}
+    typed = folded.split()
+    typed_content = [w for w in typed if w not in STOPWORDS]
+    for match in sorted(_match_phrases(words, vocab), key=lambda m: min(m.positions)):
+        for target, weight in match.phrase.targets:
+            prefix, _, value = target.partition(":")
+            bucket = kind_scores if prefix == "k" else theme_scores
+            _noisy_or(bucket, value, EVIDENCE * weight * match.strength)
+        span = " ".join(typed_content[p] for p in sorted(match.positions))
+        pair = (span, match.phrase.text)
+        if pair not in result.matched:
+            result.matched.append(pair)
+    if kind_scores and not theme_scores:
+        for slug, score in list(kind_scores.items()):
+            for code in kinds.thematiques_of(slug):
+                _noisy_or(theme_scores, code, PROPAGATION * score)
+    elif theme_scores and not kind_scores:
+        for kind in kinds.KINDS:
+            fit = max((theme_scores.get(code, 0.0) for code in kind.thematiques), default=0.0)
+            if fit:
+                _noisy_or(kind_scores, kind.slug, PROPAGATION * fit)
+    result.kinds = _ranked(kind_scores)
+    result.thematiques = _ranked(theme_scores)
+    return result
+
+
+def theme_matches(wanted: str, code: str) -> bool:
+    """`wanted` may be a full code or "category--*"."""
+    if wanted.endswith("--*"):
+        return code.startswith(wanted[:-1])
+    return wanted == code
+
+
+def confidence(interpretation: Interpretation) -> float:
+    """How sure the interpretation is (the best score), for the UI."""
+    best = [s for _, s in interpretation.kinds[:1] + interpretation.thematiques[:1]]
+    return max(best) if best else 0.0
