@@ -255,10 +255,11 @@ def _name_from_domain(text: str, domains: Iterable[str]) -> str | None:
         if not parts or len(label) < 4:
             continue
         pattern = r"[\s-]+".join(re.escape(p) for p in parts)
-        for match in re.finditer(rf"\b{pattern}\b", text, re.IGNORECASE):
-            found = match.group(0)
-            if not found.islower():
-                return found
+        found = [m.group(0) for m in re.finditer(rf"\b{pattern}\b", text, re.IGNORECASE)]
+        # Written as a name: not all lower-case; mixed case preferred to capitals.
+        names = [f for f in found if not f.islower()]
+        if names:
+            return min(names, key=lambda f: (f.isupper(), found.index(f)))
     return None
 
 
@@ -320,7 +321,9 @@ def parse_page(text: str, options: ImportOptions, conn: sqlite3.Connection) -> S
     region_match = _REGION.search(text)
     region = _strip_marks(region_match.group(1)) if region_match else region_of(departement)
 
-    kind = (kinds.from_text(name) if name else None) or kind_from_text(plain) or "autre"
+    kind = kinds.from_text(name) if name else None
+    if kind is None or kind in kinds.GENERIC:  # "Association …": what it does says more
+        kind = kind_from_text(plain) or kind or "autre"
     placeholder = name is None
     if placeholder:
         where = f" à {commune.nom}" if commune else ""

@@ -297,7 +297,11 @@ def build_structures(
         services = [_service(p) for p in members]
         titles = " ".join(p.title for p in members)
         texts = " ".join(s.description or "" for s in services)
-        kind = kinds.from_text(nom) or kinds.from_text(titles) or kind_from_text(texts)
+        name_kind = kinds.from_text(nom)
+        if name_kind in kinds.GENERIC:  # "Association …": what it does says more
+            kind = kinds.from_text(titles) or kind_from_text(texts) or name_kind
+        else:
+            kind = name_kind or kinds.from_text(titles) or kind_from_text(texts)
         commune = None
         for project in members:
             commune = _zone_commune(conn, project.zone, dep)
