@@ -1,0 +1,375 @@
+"""The main screen: type to filter, a bounded list, the detail of the highlighted structure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
+from textual.worker import get_current_worker
+
+from store import hours, kinds
+from store.communes import AmbiguousPlace, Commune, UnknownPlace, resolve_place
+from store.notes import NoteError, add_note
+from store.queries import get_structure, toggle_favorite
+from store.search import search
+from store.vocab.thematiques import CATEGORIES, THEMATIQUES
+
+from ..fiche import short_text, write_fiche
+from ..messages import DemoLoaded, DemoProgress, DetailReady, ResultsReady
+from ..stores import thread_store
+from ..widgets.detail import DetailPane, one_line
+from ..widgets.results import WINDOW, ResultsList
+from ..widgets.toggle import StateCheckbox
+from .help import HelpScreen
+from .note_editor import NoteEditor
+from .notes import NotesScreen
+
+DEMO_SOURCE = "dila-mairies"
+HINT = (
+    "Annuaire par défaut : les mairies de France. Ajoutez celui de votre territoire : "
+    "aiguillage import FICHIER (puis aiguillage update)."
+)
+
+
+def kind_options() -> list[tuple[str, str]]:
+    return [(k.label.split(" (")[0], k.slug) for k in kinds.KINDS]
+
+
+def thematique_options() -> list[tuple[str, str]]:
+    """Each category, then its sub-themes indented."""
+    options: list[tuple[str, str]] = []
+    for category, label in CATEGORIES.items():
+        options.append((label, category))
+        options += [
+            (f"  {sub_label}", code)
+            for code, sub_label in THEMATIQUES.items()
+            if code.startswith(category + "--")
+        ]
+    return options
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    serial: int
+    query: str
+    near: str
+    kind: str | None
+    thematique: str | None
+    open_now: bool
+    favorites: bool
+
+
+class MainScreen(Screen[None]):
+    """Search, filters, results and detail."""
+
+    AUTO_FOCUS = "#search"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "Chercher", id="search"),
+        Binding("n", "new_note", "Note", id="note"),
+        Binding("o", "orientation", "Orienter", id="orientation"),
+        Binding("p", "fiche", "Fiche", id="fiche"),
+        Binding("f", "favorite", "Favori", id="favorite"),
+        Binding("m", "notes", "Mes notes", id="notes"),
+        Binding("r", "settings", "Réglages", id="settings"),
+        Binding("question_mark", "help", "Aide", id="help", key_display="?"),
+        Binding("f1", "help", "Aide", id="help-f1"),
+        Binding("escape", "focus_search", "Recherche", show=False),
+        Binding("down", "cursor_down", show=False),
+        Binding("up", "cursor_up", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._serial = 0
+        self._distances: dict[str, float | None] = {}
+        self.current: dict[str, Any] | None = None
+        self.last_fiche: Path | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="Chercher : nom, commune, service… (typos et accents tolérés)",
+            id="search",
+        )
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Près de (commune ou CP)", id="near", compact=True)
+            yield Select(kind_options(), prompt="Type : tous", id="kind", compact=True)
+            yield Select(
+                thematique_options(), prompt="Thématique : toutes", id="thematique", compact=True
+            )
+            yield StateCheckbox("Ouvert", id="open-now", compact=True)
+            yield StateCheckbox("Favoris", id="favorites", compact=True)
+        yield Static("", id="status", markup=False)
+        yield Static(HINT, id="hint", markup=False)
+        with Horizontal(id="body"):
+            yield ResultsList(id="results")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#results", ResultsList).border_title = "Résultats"
+        self.query_one("#detail", DetailPane).border_title = "Détail"
+        self.update_hint()
+        self.refresh_results()
+
+    @property
+    def aig(self) -> Any:
+        """The app, typed loosely to avoid an import cycle with tui.app."""
+        return self.app
+
+    def update_hint(self) -> None:
+        names = [
+            name
+            for (value,) in self.aig.store.conn.execute("SELECT DISTINCT name FROM sources")
+            for name in (value or "").split(", ")
+        ]
+        self.query_one("#hint", Static).display = all(n == DEMO_SOURCE for n in names)
+
+    # -- searching ------------------------------------------------------------------------
+    def _request(self) -> SearchRequest:
+        self._serial += 1
+        kind = self.query_one("#kind", Select).value
+        them = self.query_one("#thematique", Select).value
+        return SearchRequest(
+            serial=self._serial,
+            query=self.query_one("#search", Input).value,
+            near=self.query_one("#near", Input).value.strip(),
+            kind=kind if isinstance(kind, str) else None,
+            thematique=them if isinstance(them, str) else None,
+            open_now=self.query_one("#open-now", Checkbox).value,
+            favorites=self.query_one("#favorites", Checkbox).value,
+        )
+
+    def refresh_results(self) -> None:
+        self.run_search(self._request())
+
+    @on(Input.Changed, "#search, #near")
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filters_changed(self) -> None:
+        self.refresh_results()
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, request: SearchRequest) -> None:
+        """Runs off the UI thread; a newer keystroke cancels the result of an older one."""
+        worker = get_current_worker()
+        conn = thread_store(self.aig.db_path).conn
+        near: Commune | None = None
+        note = ""
+        if request.near:
+            try:
+                near = resolve_place(conn, request.near)
+                note = f"près de {near.nom} ({near.dep}), du plus proche au plus loin"
+            except AmbiguousPlace as exc:
+                choices = ", ".join(f"{c.nom} ({c.dep})" for c in exc.choices[:3])
+                note = f"« {one_line(request.near)} » : plusieurs communes ({choices}…) — précisez"
+            except UnknownPlace:
+                note = f"« {one_line(request.near)} » : commune ou code postal inconnu"
+        limit = WINDOW * 4 if request.open_now else WINDOW
+        hits = search(
+            conn,
+            request.query,
+            limit=limit,
+            near=near,
+            kind=request.kind,
+            thematique=request.thematique,
+            favorites=request.favorites,
+        )
+        if request.open_now:
+            now = self.aig.now()
+            hits = [h for h in hits if hours.state(h.horaires_accueil, now).open_now is True]
+        if not worker.is_cancelled:
+            self.post_message(ResultsReady(request.serial, hits[:WINDOW], note))
+
+    def on_results_ready(self, message: ResultsReady) -> None:
+        if message.serial != self._serial:
+            return  # an older search finishing late
+        results = self.query_one("#results", ResultsList)
+        keep = results.highlighted_id
+        self._distances = {h.id: h.distance_km for h in message.hits}
+        results.show_hits(message.hits, self.aig.now(), keep=keep)
+        count = len(message.hits)
+        status = (
+            "Aucun résultat"
+            if not count
+            else f"{count} résultat{'s' if count > 1 else ''}"
+            + (" (les premiers)" if count >= WINDOW else "")
+            + " · ↑↓ choisir · entrée détail"
+        )
+        if message.place_note:
+            status += f" · {message.place_note}"
+        if not self.aig.loading_demo:
+            self.query_one("#status", Static).update(status)
+        if not count:
+            self.current = None
+            self.query_one("#detail", DetailPane).show_message(
+                "Aucune structure ne correspond. Essayez moins de mots ou retirez un filtre."
+            )
+
+    # -- detail ---------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#results")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.load_detail(event.option.id)
+
+    @on(OptionList.OptionSelected, "#results")
+    def _selected(self) -> None:
+        self.query_one("#detail", DetailPane).focus()
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        if self.query_one("#results", ResultsList).option_count:
+            self.query_one("#detail", DetailPane).focus()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load_detail(self, structure_id: str) -> None:
+        worker = get_current_worker()
+        structure = get_structure(thread_store(self.aig.db_path).conn, structure_id)
+        if not worker.is_cancelled:
+            self.post_message(DetailReady(structure_id, structure))
+
+    def on_detail_ready(self, message: DetailReady) -> None:
+        pane = self.query_one("#detail", DetailPane)
+        if message.structure is None:
+            self.current = None
+            pane.show_message("Cette structure n'est plus dans la base.")
+            return
+        structure = dict(message.structure)
+        structure["distance_km"] = self._distances.get(message.structure_id)
+        self.current = structure
+        pane.show_structure(structure, now=self.aig.now(), distance_km=structure["distance_km"])
+
+    def reload_detail(self) -> None:
+        if self.current:
+            self.load_detail(self.current["id"])
+
+    # -- demo loading ---------------------------------------------------------------------
+    def on_demo_progress(self, message: DemoProgress) -> None:
+        if message.total:
+            share = f"{100 * message.done // max(message.total, 1)} %"
+        else:
+            share = f"{message.done} lues"
+        self.query_one("#status", Static).update(
+            f"Chargement de l'annuaire des mairies ({message.phase}) : {share}… "
+            "vous pouvez déjà chercher."
+        )
+
+    def on_demo_loaded(self, message: DemoLoaded) -> None:
+        status = self.query_one("#status", Static)
+        if message.error:
+            status.update(f"L'annuaire des mairies n'a pas pu être chargé : {message.error}")
+        else:
+            status.update(f"Annuaire des mairies chargé : {message.added} structures.")
+        self.update_hint()
+        self.refresh_results()
+
+    # -- actions --------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def _move(self, delta: int) -> None:
+        results = self.query_one("#results", ResultsList)
+        if not results.option_count:
+            return
+        if delta > 0:
+            results.action_cursor_down()
+        else:
+            results.action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def _need_current(self) -> dict[str, Any] | None:
+        if self.current is None:
+            self.notify("Choisissez d'abord une structure dans la liste.", severity="warning")
+        return self.current
+
+    def action_new_note(self) -> None:
+        structure = self._need_current()
+        if structure is None:
+            return
+        author = self.aig.store.get_setting("author")
+
+        def save(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                add_note(self.aig.store.conn, structure["id"], text, author)
+            except NoteError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify("Note enregistrée.")
+            self.reload_detail()
+
+        self.app.push_screen(NoteEditor(one_line(structure.get("nom")), author=author), save)
+
+    def action_favorite(self) -> None:
+        structure = self._need_current()
+        if structure is None:
+            return
+        now_favorite = toggle_favorite(self.aig.store.conn, structure["id"])
+        self.notify("★ Ajoutée aux favoris." if now_favorite else "Retirée des favoris.")
+        self.reload_detail()
+        if self.query_one("#favorites", Checkbox).value:
+            self.refresh_results()
+
+    def action_fiche(self) -> None:
+        structure = self._need_current()
+        if structure is None:
+            return
+        fmt = self.aig.store.get_setting("fiche_format", "html") or "html"
+        try:
+            path = write_fiche([structure], self.aig.fiches_dir, fmt=fmt, now=self.aig.now())
+        except (OSError, ValueError) as exc:
+            self.notify(f"La fiche n'a pas pu être écrite : {exc}", severity="error")
+            return
+        self.app.copy_to_clipboard(short_text([structure]))
+        self.notify(
+            f"Fiche écrite : {path}\nVersion courte copiée dans le presse-papiers.",
+            title="Fiche",
+            timeout=8,
+        )
+        self.last_fiche = path
+
+    def action_orientation(self) -> None:
+        from .orientation import OrientationScreen
+
+        self.app.push_screen(OrientationScreen(str(self.aig.db_path), need=""))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        self.aig.open_settings()
+
+    def action_notes(self) -> None:
+        def chosen(structure_id: str | None) -> None:
+            self.reload_detail()
+            if structure_id:
+                self.load_detail(structure_id)
+                self.query_one("#detail", DetailPane).focus()
+
+        self.app.push_screen(NotesScreen(), chosen)
+
+    # -- used by the command palette ---------------------------------------------------------
+    def show_structure(self, structure_id: str) -> None:
+        self.load_detail(structure_id)
+        self.query_one("#detail", DetailPane).focus()
+
+    def set_near(self, text: str) -> None:
+        self.query_one("#near", Input).value = text
+
+    def set_kind(self, slug: str) -> None:
+        self.query_one("#kind", Select).value = slug
+

@@ -1,0 +1,134 @@
+"""Every current note with its structure: open the structure, edit or hide a note."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.notes import Note, NoteError, edit_note, hide_note, list_notes
+
+from ..widgets.detail import clean, format_date, one_line
+from .confirm import ConfirmScreen
+from .note_editor import NoteEditor
+
+
+def note_prompt(note: Note) -> Text:
+    text = Text()
+    text.append(format_date(note.created_at), style="bold")
+    text.append(f" · {one_line(note.author) or 'auteur non renseigné'} · ", style="bold")
+    text.append(one_line(note.structure_nom) or "structure disparue", style="bold underline")
+    if note.replaces:
+        text.append(" · modifiée", style="italic")
+    text.append("\n")
+    text.append(clean(note.text))
+    return text
+
+
+class NotesScreen(ModalScreen[str | None]):
+    """Returns the id of the structure to show, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Retour"),
+        Binding("enter", "open", "Voir la structure", show=True, priority=False),
+        Binding("e", "edit", "Modifier"),
+        Binding("h,delete", "hide", "Masquer"),
+    ]
+
+    def __init__(self, structure_id: str | None = None) -> None:
+        super().__init__()
+        self.structure_id = structure_id
+        self.notes: list[Note] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notes-box", classes="dialog"):
+            yield Static("Mes notes", id="notes-title", markup=False)
+            yield OptionList(id="notes-list")
+            yield Static(
+                "entrée voir la structure · e modifier · h masquer · échap retour",
+                id="notes-help",
+                markup=False,
+            )
+        yield Footer()
+
+    @property
+    def aig(self) -> Any:
+        return self.app
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#notes-list", OptionList).focus()
+
+    def reload(self) -> None:
+        self.notes = list_notes(self.aig.store.conn, self.structure_id)
+        listing = self.query_one("#notes-list", OptionList)
+        highlighted = listing.highlighted
+        listing.set_options(
+            [Option(note_prompt(n), id=str(n.id)) for n in self.notes]
+            or [Option(Text("Aucune note pour l'instant.", style="italic"), disabled=True)]
+        )
+        if self.notes:
+            listing.highlighted = min(highlighted or 0, len(self.notes) - 1)
+        count = len(self.notes)
+        self.query_one("#notes-title", Static).update(
+            f"Mes notes ({count})" if count else "Mes notes"
+        )
+
+    def _selected(self) -> Note | None:
+        index = self.query_one("#notes-list", OptionList).highlighted
+        if index is None or not self.notes or index >= len(self.notes):
+            return None
+        return self.notes[index]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        note = self._selected()
+        if note is not None:
+            self.dismiss(note.structure_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        note = self._selected()
+        if note is None:
+            return
+
+        def save(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                author = self.aig.store.get_setting("author") or note.author
+                edit_note(self.aig.store.conn, note.id, text, author)
+            except NoteError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify("Note modifiée (l'ancienne version est conservée).")
+            self.reload()
+
+        self.app.push_screen(
+            NoteEditor(one_line(note.structure_nom), author=note.author, text=note.text), save
+        )
+
+    def action_hide(self) -> None:
+        note = self._selected()
+        if note is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            hide_note(self.aig.store.conn, note.id)
+            self.notify("Note masquée.")
+            self.reload()
+
+        self.app.push_screen(ConfirmScreen("Masquer cette note ?"), answered)

@@ -1,0 +1,79 @@
+"""The results list: a bounded window of hits ranked by the core, two lines each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from store import hours, kinds
+from store.search import Hit
+
+from .detail import format_km, one_line
+
+# The list never holds more than this: the core ranks, the widget only shows the top.
+WINDOW = 100
+
+
+def short_kind(slug: str | None) -> str:
+    """'Centre social, espace de vie sociale, …' -> 'Centre social'."""
+    return one_line(kinds.label(slug)).split(" (")[0].split(",")[0]
+
+
+def hit_prompt(hit: Hit, now: dt.datetime) -> Text:
+    """'Nom' then 'Type · Commune (CP) · 2,3 km · Ouvert' — words, not only colours."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(one_line(hit.nom) or "Structure sans nom", style="bold")
+    details = [short_kind(hit.kind)]
+    place = one_line(hit.commune)
+    if hit.code_postal:
+        place = f"{place} ({one_line(hit.code_postal)})" if place else one_line(hit.code_postal)
+    elif hit.departement and not place:
+        place = f"dép. {one_line(hit.departement)}"
+    if place:
+        details.append(place)
+    if hit.distance_km is not None:
+        details.append(format_km(hit.distance_km))
+    if hit.horaires_accueil:
+        open_now = hours.state(hit.horaires_accueil, now).open_now
+        if open_now is True:
+            details.append("● Ouvert")
+        elif open_now is False:
+            details.append("○ Fermé")
+    if hit.absent:
+        details.append("⚠ absente de sa source")
+    text.append("\n")
+    text.append(" · ".join(details), style="dim")
+    return text
+
+
+class ResultsList(OptionList):
+    """OptionList refilled with at most WINDOW options per search."""
+
+    DEFAULT_CSS = """
+    ResultsList {
+        height: 1fr;
+    }
+    """
+
+    def show_hits(self, hits: list[Hit], now: dt.datetime, keep: str | None = None) -> None:
+        """Replace the options; keep the highlight on `keep` when it is still there."""
+        options = [Option(hit_prompt(hit, now), id=hit.id) for hit in hits[:WINDOW]]
+        self.set_options(options)
+        if not options:
+            return
+        index = 0
+        if keep is not None:
+            for position, hit in enumerate(hits[:WINDOW]):
+                if hit.id == keep:
+                    index = position
+                    break
+        self.highlighted = index
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id
