@@ -150,6 +150,26 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE VIRTUAL TABLE structures_fts_vocab USING fts5vocab(structures_fts, 'row')",
     ],
+    # 2 — orientation: what each structure is for, by département (store/tags.py)
+    [
+        """CREATE TABLE structure_tags (
+            tag TEXT NOT NULL,
+            departement TEXT NOT NULL DEFAULT '',
+            structure_id TEXT NOT NULL,
+            PRIMARY KEY (tag, departement, structure_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX structure_tags_structure ON structure_tags(structure_id)",
+        # Existing structures: kind and thématiques (names are read at their next import).
+        """INSERT OR IGNORE INTO structure_tags
+           SELECT 'kind:' || kind, coalesce(departement, ''), id FROM structures""",
+        """INSERT OR IGNORE INTO structure_tags
+           SELECT j.value, coalesce(s.departement, ''), s.id
+           FROM structures s, json_each(s.thematiques) j""",
+        """INSERT OR IGNORE INTO structure_tags
+           SELECT j.value, coalesce(s.departement, ''), s.id
+           FROM services v JOIN structures s ON s.id = v.structure_id,
+                json_each(v.thematiques) j""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
