@@ -74,7 +74,8 @@ class Checked:
         if raw is None:
             return None
         compact = raw.replace(" ", "")
-        if compact.isdigit() and len(compact) == 4:  # a leading zero eaten by a spreadsheet
+        if not isinstance(value, str) and compact.isdigit() and len(compact) == 4:
+            # a number whose leading zero was eaten by a spreadsheet
             compact = "0" + compact
         if len(compact) == 5 and compact.isdigit():
             return compact
@@ -85,7 +86,7 @@ class Checked:
         raw = text(value)
         if raw is None:
             return None
-        if raw.isdigit() and len(raw) == 4:
+        if not isinstance(value, str) and raw.isdigit() and len(raw) == 4:
             raw = "0" + raw
         if _INSEE.match(raw):
             return raw.upper()
