@@ -1,0 +1,297 @@
+"""`aiguillage doctor`: is the store sound? Integrity, schema version, orphans, permissions.
+
+The checks open the file without creating or migrating it: a diagnosis changes nothing
+(except with `repair`, which tightens permissions and rebuilds the search index).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .schema import SCHEMA_VERSION
+
+OK = "ok"
+INFO = "info"
+PROBLEM = "problème"
+
+SIDE_SUFFIXES = ("-wal", "-shm", ".sauvegarde")
+
+
+@dataclass
+class Finding:
+    check: str  # short English key, stable for scripts
+    level: str  # OK, INFO or PROBLEM
+    message: str  # French, one line
+
+    def as_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Diagnosis:
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == PROBLEM]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def add(self, check: str, level: str, message: str) -> None:
+        self.findings.append(Finding(check, level, message))
+
+    def advice(self) -> list[str]:
+        """What to do, in French, when something is wrong."""
+        if self.healthy:
+            return []
+        lines = []
+        checks = {f.check for f in self.problems}
+        if not self.path.exists():
+            return [
+                "Vérifiez le chemin (--db ou AIGUILLAGE_DB) : une base vide est créée au "
+                "premier lancement d'Aiguillage."
+            ]
+        if checks & {"permissions"}:
+            lines.append(
+                f"Droits : « aiguillage --db '{self.path}' doctor --reparer » les restreint "
+                "à votre seul compte."
+            )
+        if checks & {"fts"} and not checks & {"integrity", "open"}:
+            lines.append(
+                f"Index de recherche : « aiguillage --db '{self.path}' doctor --reparer » "
+                "le reconstruit."
+            )
+        if checks - {"permissions", "fts"}:
+            backup = self.path.with_name(self.path.name + ".sauvegarde")
+            if backup.exists():
+                lines.append(
+                    f"Pour revenir à la sauvegarde faite avant le dernier import ({backup}) : "
+                    f"aiguillage --db '{self.path}' restore"
+                )
+            else:
+                lines.append(
+                    "Aucune sauvegarde n'existe à côté de la base : exportez d'abord vos notes "
+                    "(aiguillage notes export -o notes.json), puis recréez la base et "
+                    "réimportez vos fichiers."
+                )
+        return lines
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "healthy": self.healthy,
+            "findings": [f.as_json() for f in self.findings],
+            "advice": self.advice(),
+        }
+
+
+@contextlib.contextmanager
+def _open_existing(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to an existing file, never creating it (mode=rw)."""
+    conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=10)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def diagnose(path: str | os.PathLike[str]) -> Diagnosis:
+    path = Path(path)
+    diagnosis = Diagnosis(path)
+    if not path.exists():
+        diagnosis.add("open", PROBLEM, f"{path} : la base n'existe pas.")
+        return diagnosis
+    if path.is_dir():
+        diagnosis.add("open", PROBLEM, f"{path} : est un dossier, pas une base.")
+        return diagnosis
+    _check_permissions(diagnosis)
+    try:
+        with _open_existing(path) as conn:
+            _check_database(conn, diagnosis)
+    except sqlite3.DatabaseError as exc:
+        diagnosis.add("open", PROBLEM, f"la base ne peut pas être lue ({exc}).")
+    _check_backup(diagnosis)
+    return diagnosis
+
+
+def _check_database(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    if rows == ["ok"]:
+        diagnosis.add("integrity", OK, "intégrité du fichier vérifiée.")
+    else:
+        diagnosis.add(
+            "integrity", PROBLEM, f"fichier endommagé ({len(rows)} erreur(s) : {rows[0]})."
+        )
+        return
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        diagnosis.add("schema", OK, f"schéma à jour (version {version}).")
+    elif version == 0:
+        diagnosis.add("schema", PROBLEM, "ce fichier n'est pas une base Aiguillage (schéma 0).")
+        return
+    elif version < SCHEMA_VERSION:
+        diagnosis.add(
+            "schema",
+            INFO,
+            f"schéma version {version} : il sera mis à jour (version {SCHEMA_VERSION}) "
+            "à la prochaine ouverture, notes conservées.",
+        )
+    else:
+        diagnosis.add(
+            "schema",
+            PROBLEM,
+            f"schéma version {version}, plus récent que ce programme ({SCHEMA_VERSION}) : "
+            "mettez Aiguillage à jour.",
+        )
+        return
+    _check_orphans(conn, diagnosis)
+    _check_fts(conn, diagnosis)
+    trigger = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_immutable'"
+    ).fetchone()
+    if trigger:
+        diagnosis.add("notes", OK, "notes protégées contre la modification.")
+    else:
+        diagnosis.add("notes", PROBLEM, "la protection des notes (ajout seulement) a disparu.")
+
+
+def _count(conn: sqlite3.Connection, sql: str) -> int:
+    return conn.execute(sql).fetchone()[0]
+
+
+def _check_orphans(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
+    orphans = {
+        "services": (
+            "SELECT count(*) FROM services WHERE structure_id NOT IN (SELECT id FROM structures)",
+            "service(s) rattaché(s) à aucune structure",
+        ),
+        "notes": (
+            "SELECT count(*) FROM notes WHERE structure_id NOT IN (SELECT id FROM structures)",
+            "note(s) dont la structure a disparu",
+        ),
+        "favorites": (
+            "SELECT count(*) FROM favorites WHERE structure_id NOT IN (SELECT id FROM structures)",
+            "favori(s) dont la structure a disparu",
+        ),
+        "versions": (
+            "SELECT count(*) FROM notes WHERE replaces IS NOT NULL "
+            "AND replaces NOT IN (SELECT id FROM notes)",
+            "version(s) de note remplaçant une note absente",
+        ),
+    }
+    has_tags = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'structure_tags'"
+    ).fetchone()
+    if has_tags:  # migration 2, the orientation index
+        orphans["tags"] = (
+            "SELECT count(*) FROM structure_tags WHERE structure_id NOT IN "
+            "(SELECT id FROM structures)",
+            "étiquette(s) d'orientation sans structure",
+        )
+    found = False
+    for key, (sql, label) in orphans.items():
+        count = _count(conn, sql)
+        if count:
+            found = True
+            diagnosis.add("orphans", PROBLEM, f"{count} {label} ({key}).")
+    if not found:
+        diagnosis.add("orphans", OK, "aucun service, note ou favori orphelin.")
+
+
+def _check_fts(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
+    missing = _count(
+        conn,
+        "SELECT count(*) FROM structures WHERE num NOT IN (SELECT rowid FROM structures_fts)",
+    )
+    stale = _count(
+        conn,
+        "SELECT count(*) FROM structures_fts WHERE rowid NOT IN (SELECT num FROM structures)",
+    )
+    problems = []
+    if missing:
+        problems.append(f"{missing} structure(s) absente(s) de l'index de recherche")
+    if stale:
+        problems.append(f"{stale} entrée(s) de l'index sans structure")
+    if not problems:
+        try:
+            conn.execute("INSERT INTO structures_fts(structures_fts) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"index de recherche incohérent ({exc})")
+    if problems:
+        diagnosis.add("fts", PROBLEM, " ; ".join(problems) + ".")
+    else:
+        diagnosis.add("fts", OK, "index de recherche synchronisé.")
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _check_permissions(diagnosis: Diagnosis) -> None:
+    path = diagnosis.path
+    loose = []
+    for candidate in (path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)):
+        if candidate.exists() and _mode(candidate) & 0o077:
+            loose.append(f"{candidate.name} ({_mode(candidate):o}, attendu 600)")
+    if loose:
+        diagnosis.add(
+            "permissions",
+            PROBLEM,
+            "lisible par d'autres comptes de cette machine : " + ", ".join(loose) + ".",
+        )
+    else:
+        diagnosis.add("permissions", OK, "base et sauvegarde réservées à votre compte.")
+    directory = path.resolve().parent
+    if _mode(directory) & 0o077:
+        # The files themselves are private; only their names show. Not forced: it may be a
+        # folder the user chose for other things too.
+        diagnosis.add(
+            "directory",
+            INFO,
+            f"le dossier {directory} est listable par d'autres comptes "
+            f"({_mode(directory):o}) ; « chmod 700 » le réserverait à vous.",
+        )
+
+
+def _check_backup(diagnosis: Diagnosis) -> None:
+    backup = diagnosis.path.with_name(diagnosis.path.name + ".sauvegarde")
+    if not backup.exists():
+        diagnosis.add("backup", INFO, "pas encore de sauvegarde (elle est faite à chaque import).")
+        return
+    try:
+        with _open_existing(backup) as conn:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
+    if result == "ok":
+        diagnosis.add("backup", OK, f"sauvegarde lisible : {backup}.")
+    else:
+        diagnosis.add("backup", PROBLEM, f"la sauvegarde {backup} est endommagée ({result}).")
+
+
+def repair(path: str | os.PathLike[str]) -> list[str]:
+    """Fix what can be fixed in place: permissions, the search index. French lines of what
+    was done. Damage to the file itself is not repaired here (see `restore`)."""
+    path = Path(path)
+    done = []
+    for candidate in (path, *(path.with_name(path.name + s) for s in SIDE_SUFFIXES)):
+        if candidate.exists() and _mode(candidate) & 0o077:
+            candidate.chmod(0o600)
+            done.append(f"{candidate.name} restreint (600).")
+    if any(f.check == "fts" for f in diagnose(path).problems):
+        from .db import Store
+        from .search import rebuild_index
+
+        with Store(path) as store, store.transaction() as conn:
+            rebuild_index(conn)
+        done.append("index de recherche reconstruit.")
+    return done
