@@ -5,6 +5,9 @@ kind, and the kinds its name or its services' names point to: "France services P
 Médiation …" is tagged `kind:pimms` too, a centre social with an "Écrivain public" permanence
 `kind:ecrivain-public`). Orientation finds its candidates with one indexed lookup by tag and
 département instead of scanning every structure.
+
+Tagging runs on every imported structure and service, so reading names is kept cheap: a
+fast fold, then only the kind patterns whose key word occurs are tried.
 """
 
 from __future__ import annotations
@@ -12,40 +15,79 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import kinds
-from .text import fold
+
+Pattern = re.Pattern[str]
+_SPLIT = re.compile(r"\\b|\(.*?\)\??|.\?|[\\^$.|*+\[\]{}()]")
+
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def quick_fold(text: str) -> str:
+    """Lower-case, accents off, punctuation to spaces, padded with spaces (cheap)."""
+    text = text.lower()
+    if not text.isascii():
+        text = text.replace("œ", "oe").replace("æ", "ae").replace("’", "'")
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " " + _NON_WORD.sub(" ", text) + " "
+
+
+@dataclass(frozen=True)
+class _Gates:
+    by_key: dict[str, tuple[tuple[str, Pattern], ...]]  # key -> patterns to try
 
 
 @lru_cache(maxsize=1)
-def _name_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple(
-        (k.slug, re.compile(p)) for k in kinds.KINDS if k.slug != "autre" for p in k.patterns
-    )
+def _gates() -> _Gates:
+    """Each kind pattern keyed by the longest literal word it requires."""
+    keyed: dict[str, list[tuple[str, Pattern]]] = {}
+    for kind in kinds.KINDS:
+        if kind.slug == "autre":
+            continue
+        for source in kind.patterns:
+            words = [w for piece in _SPLIT.split(source) if piece for w in piece.split()]
+            keyed.setdefault(max(words, key=len), []).append((kind.slug, re.compile(source)))
+    by_key = {key: tuple(patterns) for key, patterns in keyed.items()}
+    return _Gates(by_key)
 
 
-def kinds_in_name(name: str | None) -> set[str]:
+@lru_cache(maxsize=65536)  # service names repeat a lot across a national export
+def kinds_in_name(name: str | None) -> frozenset[str]:
     """Every kind whose name pattern matches (not only the first, unlike kinds.from_text)."""
-    folded = fold(name)
-    if not folded:
-        return set()
-    return {slug for slug, pattern in _name_patterns() if pattern.search(folded)}
+    if not name:
+        return frozenset()
+    folded = quick_fold(name)
+    gates = _gates()
+    text = folded.strip()
+    found: set[str] = set()
+    for key, patterns in gates.by_key.items():
+        if key not in folded:
+            continue
+        for slug, pattern in patterns:
+            if slug not in found and pattern.search(text):
+                found.add(slug)
+    return frozenset(found)
 
 
-def _codes(value: str | None) -> list[str]:
-    try:
-        data = json.loads(value or "[]")
-    except ValueError:
-        return []
-    return [c for c in data if isinstance(c, str) and c] if isinstance(data, list) else []
+def _codes(value: object) -> list[str]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            return []
+    return [c for c in value if isinstance(c, str) and c] if isinstance(value, list) else []
 
 
 def tags_of(
-    nom: str | None, kind: str | None, thematiques: str | None, services: Iterable[tuple]
+    nom: str | None, kind: str | None, thematiques: object, services: Iterable[tuple]
 ) -> set[str]:
-    """Tags of one structure; `services` yields (nom, thematiques JSON) pairs."""
+    """Tags of one structure; `services` yields (nom, thematiques) pairs (JSON or list)."""
     tags = {f"kind:{kind or 'autre'}"}
     tags |= {f"kind:{slug}" for slug in kinds_in_name(nom)}
     tags |= set(_codes(thematiques))
@@ -55,30 +97,58 @@ def tags_of(
     return tags
 
 
+def tag_rows(
+    conn: sqlite3.Connection,
+    structures: Sequence[Mapping[str, object]],
+    services: Iterable[Mapping[str, object]] = (),
+) -> None:
+    """(Re)tag structures from the rows just written (dicts with id, nom, kind, departement,
+    thematiques; services with structure_id, nom, thematiques), inside the caller's transaction.
+    """
+    by_structure: dict[object, list[tuple]] = {}
+    for service in services:
+        by_structure.setdefault(service["structure_id"], []).append(
+            (service.get("nom"), service.get("thematiques"))
+        )
+    untag_structures(conn, [str(s["id"]) for s in structures])
+    rows = []
+    for s in structures:
+        dep = str(s.get("departement") or "")
+        tags = tags_of(
+            s.get("nom"),  # type: ignore[arg-type]
+            s.get("kind"),  # type: ignore[arg-type]
+            s.get("thematiques"),
+            by_structure.get(s["id"], ()),
+        )
+        rows.extend((tag, dep, s["id"]) for tag in tags)
+    conn.executemany(
+        "INSERT OR IGNORE INTO structure_tags(tag, departement, structure_id) VALUES (?,?,?)",
+        rows,
+    )
+
+
 def tag_structures(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
-    """(Re)compute the tags of the given structures (inside the caller's transaction)."""
+    """(Re)tag the given structures, reading them from the store."""
     for start in range(0, len(ids), 500):
         chunk = list(ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
-        services: dict[str, list[tuple]] = {}
-        for sid, nom, themes in conn.execute(
-            f"SELECT structure_id, nom, thematiques FROM services WHERE structure_id IN ({marks})",
-            chunk,
-        ):
-            services.setdefault(sid, []).append((nom, themes))
-        conn.execute(f"DELETE FROM structure_tags WHERE structure_id IN ({marks})", chunk)
-        rows = []
-        for sid, nom, kind, dep, themes in conn.execute(
-            f"SELECT id, nom, kind, departement, thematiques FROM structures "
-            f"WHERE id IN ({marks})",
-            chunk,
-        ):
-            for tag in tags_of(nom, kind, themes, services.get(sid, ())):
-                rows.append((tag, dep or "", sid))
-        conn.executemany(
-            "INSERT OR IGNORE INTO structure_tags(tag, departement, structure_id) VALUES (?,?,?)",
-            rows,
-        )
+        structures = [
+            {"id": r[0], "nom": r[1], "kind": r[2], "departement": r[3], "thematiques": r[4]}
+            for r in conn.execute(
+                "SELECT id, nom, kind, departement, thematiques FROM structures "
+                f"WHERE id IN ({marks})",
+                chunk,
+            )
+        ]
+        services = [
+            {"structure_id": r[0], "nom": r[1], "thematiques": r[2]}
+            for r in conn.execute(
+                "SELECT structure_id, nom, thematiques FROM services "
+                f"WHERE structure_id IN ({marks})",
+                chunk,
+            )
+        ]
+        tag_rows(conn, structures, services)
 
 
 def untag_structures(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
