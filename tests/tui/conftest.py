@@ -19,6 +19,7 @@ from tui.app import AiguillageApp
 from tui.screens.main import MainScreen
 from tui.widgets.results import ResultsList
 
+FIXTURES_CLI = Path(__file__).resolve().parent.parent / "fixtures" / "cli"
 SOURCE = "tests-tui-fictif"
 # Tuesday 3 November 2026, 10:30: the hours below are open then.
 NOW = dt.datetime(2026, 11, 3, 10, 30)

@@ -92,6 +92,7 @@ class MainScreen(Screen[None]):
         self._distances: dict[str, float | None] = {}
         self.current: dict[str, Any] | None = None
         self.last_fiche: Path | None = None
+        self._notice = ""  # shown once before the next results count
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -206,6 +207,9 @@ class MainScreen(Screen[None]):
         )
         if message.place_note:
             status += f" · {message.place_note}"
+        if self._notice:
+            status = f"{self._notice} · {status}"
+            self._notice = ""
         if not self.aig.loading_demo:
             self.query_one("#status", Static).update(status)
         if not count:
@@ -263,11 +267,11 @@ class MainScreen(Screen[None]):
         )
 
     def on_demo_loaded(self, message: DemoLoaded) -> None:
-        status = self.query_one("#status", Static)
         if message.error:
-            status.update(f"L'annuaire des mairies n'a pas pu être chargé : {message.error}")
+            self._notice = f"L'annuaire des mairies n'a pas pu être chargé : {message.error}"
         else:
-            status.update(f"Annuaire des mairies chargé : {message.added} structures.")
+            self._notice = f"Annuaire des mairies chargé : {message.added} structures."
+        self.query_one("#status", Static).update(self._notice)
         self.update_hint()
         self.refresh_results()
 
