@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import os
 import re
+import sqlite3
 import sys
+from typing import TextIO
 
+from store.backup import backup_path
 from store.notes import add_note, list_notes
 from store.queries import resolve_id
 from store.text import clean_display
@@ -85,7 +89,7 @@ def run_export(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
         notes = list_notes(store.conn, include_history=args.history)
     rows = [n.as_json() for n in notes]
-    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    out = _private_file(args.output) if args.output else sys.stdout
     try:
         if args.format == "json":
             import json
@@ -114,6 +118,12 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _private_file(path: str) -> TextIO:
+    """An export of notes is as private as the store: created 0600."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "w", newline="", encoding="utf-8")
+
+
 def parse_age(text: str) -> dt.timedelta:
     match = re.fullmatch(r"\s*(\d+)\s*(m|mois|j|d|a|y)\s*", text.lower())
     if not match:
@@ -140,18 +150,35 @@ def run_purge(args: argparse.Namespace) -> int:
                 print("Rien n'a été effacé.")
                 return 0
         with store.transaction() as conn:
-            # Versions pointing at purged notes lose the link, not their text.
-            conn.execute("DROP TRIGGER IF EXISTS notes_immutable")
-            conn.execute(
-                "UPDATE notes SET replaces = NULL WHERE replaces IN "
-                "(SELECT id FROM notes WHERE created_at < ?)",
-                (cutoff,),
-            )
-            conn.execute("DELETE FROM notes WHERE created_at < ?", (cutoff,))
-            from store.schema import MIGRATIONS
-
-            trigger = next(s for s in MIGRATIONS[0] if "notes_immutable" in s)
-            conn.execute(trigger)
+            purge_before(conn, cutoff)
         store.conn.execute("VACUUM")
+        backup = backup_path(store)
+    if backup.exists():  # the copy made before the last import holds the same notes
+        conn = sqlite3.connect(backup, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            purge_before(conn, cutoff)
+            conn.execute("COMMIT")
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
     print(f"{count} note(s) effacée(s) définitivement.")
     return 0
+
+
+def purge_before(conn: sqlite3.Connection, cutoff: str) -> None:
+    """Delete the notes created before `cutoff`, inside the caller's transaction, keeping
+    the append-only trigger; deleted text is overwritten (secure_delete)."""
+    conn.execute("PRAGMA secure_delete = ON")
+    # Versions pointing at purged notes lose the link, not their text.
+    conn.execute("DROP TRIGGER IF EXISTS notes_immutable")
+    conn.execute(
+        "UPDATE notes SET replaces = NULL WHERE replaces IN "
+        "(SELECT id FROM notes WHERE created_at < ?)",
+        (cutoff,),
+    )
+    conn.execute("DELETE FROM notes WHERE created_at < ?", (cutoff,))
+    from store.schema import MIGRATIONS
+
+    trigger = next(s for s in MIGRATIONS[0] if "notes_immutable" in s)
+    conn.execute(trigger)
