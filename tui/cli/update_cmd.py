@@ -164,16 +164,17 @@ def _filter_json(path: Path, dep: str, keep_ids: set[str] | None) -> set[str]:
     return {str(item.get("id")) for item in kept}
 
 
-def _filter_csv(path: Path, dep: str) -> None:
+def _filter_csv(path: Path, dep: str) -> int:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     if not rows:
-        return
+        return 0
     header = rows[0]
     at = header.index("insee_dep") if "insee_dep" in header else None
     kept = [r for r in rows[1:] if at is not None and at < len(r) and r[at].upper() == dep]
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows([header, *kept])
+    return len(kept)
 
 
 def _normalise_dep(text: str) -> str:
@@ -202,12 +203,23 @@ def run_update(args: argparse.Namespace) -> int:
         except ValueError as exc:
             message = f"réponse inattendue de data.gouv.fr ({exc}) : rien n'a été modifié."
             raise CliError(message) from None
+        empty: set[str] = set()
         if dep:
             kept = _filter_json(folder / "structures.json", dep, None)
-            _filter_json(folder / "services.json", dep, kept)
-            _filter_csv(folder / "france-services.csv", dep)
+            services = _filter_json(folder / "services.json", dep, kept)
+            found = _filter_csv(folder / "france-services.csv", dep)
+            for name, count in (
+                ("structures.json", len(kept)),
+                ("services.json", len(services)),
+                ("france-services.csv", found),
+            ):
+                if not count:
+                    empty.add(name)
+                    print(f"{name} : rien pour le département {dep}.")
         with open_cli_store(args) as store:
             for download in DOWNLOADS:
+                if download.filename in empty:
+                    continue
                 report = import_file(
                     store, folder / download.filename, format_name=download.import_format
                 )
