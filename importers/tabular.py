@@ -347,10 +347,12 @@ def _parse_xlsx(path: Path, options: ImportOptions) -> Parsed:
 
     from .data_inclusion import attach_sheet_services
 
+    if not zipfile.is_zipfile(path):
+        raise ImportFailure(path, "ce n'est pas un classeur XLSX (fichier .xlsx attendu).")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFailure(path, f"classeur XLSX illisible ({exc}).") from None
+        workbook = openpyxl.load_workbook(path.open("rb"), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
+        raise ImportFailure(path, f"classeur XLSX illisible ({type(exc).__name__}).") from None
     try:
         sheets = {normalize(ws.title): ws for ws in workbook.worksheets}
         main = sheets.get("structures") or workbook.worksheets[0]
