@@ -1,0 +1,61 @@
+"""Reviewed SVG snapshots (fixture store, frozen clock, no demo load)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import AiguillageApp
+
+from .conftest import NOW, build_store, settle
+
+
+def snapshot_app(tmp_path: Path) -> AiguillageApp:
+    return AiguillageApp(build_store(tmp_path / "snap.db"), load_demo=False, now=lambda: NOW)
+
+
+async def _ready(pilot: Pilot) -> None:
+    await settle(pilot)
+
+
+async def _centre_detail(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press(*"arc en ciel")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def _note_editor(pilot: Pilot) -> None:
+    await _centre_detail(pilot)
+    await pilot.press("n", *"Permanence écrivain public le jeudi matin.")
+    await pilot.pause()
+
+
+async def _help(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f1")
+    await pilot.pause()
+
+
+def test_main_screen_80x24(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=_ready)
+
+
+def test_main_screen_120x40(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(120, 40), run_before=_ready)
+
+
+def test_detail_with_hours_and_notes(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(
+        snapshot_app(tmp_path), terminal_size=(120, 40), run_before=_centre_detail
+    )
+
+
+def test_note_editor(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(100, 30), run_before=_note_editor)
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=_help)
