@@ -24,7 +24,7 @@ from .vocab.thematiques import label as theme_label
 FIRST_CLASS = frozenset({"pimms", "france-services", "ecrivain-public", "epicerie-solidaire"})
 MAX_WANTED = 6  # kinds and thématiques taken from the interpretation
 MIN_SHARE = 0.3  # ... when their score is at least this share of the best one
-RADII_KM = (25.0, 70.0, 200.0)  # widened until enough candidates are found
+RADII_KM = (25.0, 70.0, 200.0, None)  # widened until enough candidates (None: anywhere)
 NO_COORDS_SAME_DEP = 0.3  # proximity credit of a structure known only by its département
 # Fit (squared, relative to the best recognised need) dominates: a worker who typed "écrivain
 # public" wants one, even a little farther than a PIMMS next door.
@@ -331,8 +331,8 @@ def orient(
     if not tags:
         return result
 
-    candidates: list[_Candidate] = []
     radii: Sequence[float | None] = RADII_KM if place is not None else (None,)
+    candidates: list[_Candidate] = []
     for radius in radii:
         deps = departements_near(conn, place, radius) if place and radius else None
         tagged = _candidate_tags(conn, tags, deps)

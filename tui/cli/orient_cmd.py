@@ -1,9 +1,62 @@
-"""Placeholder: these subcommands are being written (see the issues)."""
+"""`aiguillage orient "BESOIN" [--near COMMUNE_OU_CODE_POSTAL] [--limit N] [--json]`."""
 
 from __future__ import annotations
 
 import argparse
 
+from store.orientation import grouped, orient, short_label
+from store.text import clean_display
+from store.vocab.thematiques import label as theme_label
+
+from .common import open_cli_store, positive_int, print_json
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    return None
+    parser = sub.add_parser(
+        "orient",
+        help="vers qui orienter : un besoin dit avec ses mots, un lieu",
+        description="Comprend un besoin (fautes, abréviations, phrases) et propose les "
+        "structures qui y répondent, près d'un lieu, avec leurs raisons.",
+    )
+    parser.add_argument("need", metavar="BESOIN")
+    parser.add_argument("--near", metavar="COMMUNE_OU_CODE_POSTAL", help="près de ce lieu")
+    parser.add_argument("--limit", type=positive_int, default=10, metavar="N")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_cli_store(args) as store:
+        result = orient(store.conn, args.need, args.near, limit=args.limit)
+    if args.json:
+        print_json(result.as_json())
+        return 0
+    interpretation = result.interpretation
+    if interpretation.empty:
+        print(f"Besoin non reconnu : « {clean_display(args.need)} ». Essayez d'autres mots.")
+        return 0
+    kinds = ", ".join(short_label(k) for k, _ in interpretation.kinds[:3])
+    themes = ", ".join(theme_label(t) for t, _ in interpretation.thematiques[:3])
+    print(f"Besoin compris : {kinds}" + (f" — {themes}" if themes else ""))
+    if result.location:
+        print(f"Près de : {result.location.nom} ({result.location.dep})")
+    if not result.suggestions:
+        print("Aucune structure trouvée pour ce besoin dans la base.")
+        return 0
+    for kind, suggestions in grouped(result.suggestions):
+        print(f"\n{short_label(kind)}")
+        for s in suggestions:
+            print(f"  {clean_display(s.nom)}  [{s.id}]")
+            print(f"    {clean_display(' · '.join(s.reasons))}")
+            contact = " · ".join(
+                clean_display(p)
+                for p in (
+                    s.adresse,
+                    " ".join(x for x in (s.code_postal, s.commune) if x),
+                    s.telephone,
+                )
+                if p
+            )
+            if contact:
+                print(f"    {contact}")
+    return 0
