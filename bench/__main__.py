@@ -80,13 +80,15 @@ def machine() -> dict[str, object]:
     }
 
 
-def run(structures: int, services: int, seed: int, skip: set[str]) -> dict[str, object]:
+def run(
+    structures: int, services: int, seed: int, skip: set[str], out: Path = OUT
+) -> dict[str, object]:
     print(f"Banc d'essai : {structures} structures, {services} services (fictifs)", file=sys.stderr)
     t0 = time.perf_counter()
-    s_path, v_path = generate(structures, services, seed)
+    s_path, v_path = generate(structures, services, seed, out)
     print(f"  données : {time.perf_counter() - t0:.1f} s ({s_path.parent})", file=sys.stderr)
-    db = OUT / f"store-{structures}-{services}-{seed}.db"
-    baseline_db = OUT / f"floor-{structures}-{services}-{seed}.db"
+    db = out / f"store-{structures}-{services}-{seed}.db"
+    baseline_db = out / f"floor-{structures}-{services}-{seed}.db"
     result: dict[str, object] = {"structures": structures, "services": services, "seed": seed}
     result.update(run_phase("baseline", baseline_db, s_path, v_path))
     result.update(run_phase("import", db, s_path, v_path))
@@ -233,10 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip", action="append", default=[], choices=["startup", "peers"], help="skip a phase"
     )
+    parser.add_argument("--out", type=Path, default=OUT, help="generated files and stores")
     args = parser.parse_args(argv)
     if args.quick:
         args.structures, args.services = 10_000, 25_000
-    result = run(args.structures, args.services, args.seed, set(args.skip))
+    result = run(args.structures, args.services, args.seed, set(args.skip), args.out)
     print(table(result))
     if args.write:
         write_markdown(args.write, result)

@@ -9,6 +9,8 @@ candidates and rapidfuzz ranks them against the name.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,10 +35,30 @@ def _lieu(commune: str | None, code_postal: str | None, dep: str | None, kind: s
     return normalize(" ".join(p for p in parts if p))
 
 
+@functools.lru_cache(maxsize=8192)
+def _service_text(nom: str, description: str | None) -> str:
+    # Service names and descriptions repeat a lot across structures (networks, templates).
+    return normalize(f"{nom} {(description or '')[:2000]}")
+
+
+def index_entry(
+    nom: str,
+    commune: str | None,
+    code_postal: str | None,
+    departement: str | None,
+    kind: str | None,
+    services: Iterable[tuple[str, str | None]],
+) -> tuple[str, str, str]:
+    """The (nom, lieu, services) columns of one structure's index row."""
+    return (
+        normalize(nom),
+        _lieu(commune, code_postal, departement, kind),
+        " ".join(_service_text(n, d) for n, d in services),
+    )
+
+
 def index_structures(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
     """(Re)build the index rows of the given structures."""
-    if not ids:
-        return
     for chunk_start in range(0, len(ids), 500):
         chunk = list(ids[chunk_start : chunk_start + 500])
         marks = ",".join("?" * len(chunk))
@@ -45,30 +67,27 @@ def index_structures(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
             f"WHERE id IN ({marks})",
             chunk,
         ).fetchall()
-        services: dict[str, list[str]] = {}
+        services: dict[str, list[tuple[str, str | None]]] = {}
         for sid, nom, description in conn.execute(
             f"SELECT structure_id, nom, description FROM services WHERE structure_id IN ({marks})",
             chunk,
         ):
-            services.setdefault(sid, []).append(f"{nom} {(description or '')[:2000]}")
-        conn.executemany(
-            "DELETE FROM structures_fts WHERE rowid = ?", [(r[0],) for r in rows]
-        )
+            services.setdefault(sid, []).append((nom, description))
+        conn.executemany("DELETE FROM structures_fts WHERE rowid = ?", [(r[0],) for r in rows])
         conn.executemany(
             "INSERT INTO structures_fts(rowid, nom, lieu, services) VALUES (?,?,?,?)",
             [
-                (num, normalize(nom), _lieu(com, cp, dep, kind), normalize(" ".join(services.get(sid, []))))
+                (num, *index_entry(nom, com, cp, dep, kind, services.get(sid, ())))
                 for num, sid, nom, com, cp, dep, kind in rows
             ],
         )
 
 
 def unindex_structures(conn: sqlite3.Connection, ids: Iterable[str]) -> None:
-    for sid in ids:
-        conn.execute(
-            "DELETE FROM structures_fts WHERE rowid = (SELECT num FROM structures WHERE id = ?)",
-            (sid,),
-        )
+    conn.executemany(
+        "DELETE FROM structures_fts WHERE rowid = (SELECT num FROM structures WHERE id = ?)",
+        [(sid,) for sid in ids],
+    )
 
 
 def rebuild_index(conn: sqlite3.Connection) -> None:
@@ -129,10 +148,8 @@ def _vocabulary(conn: sqlite3.Connection) -> list[str]:
     vocabulary = getattr(conn, "search_vocabulary", None)
     if vocabulary is None:
         vocabulary = Vocabulary()
-        try:
+        with contextlib.suppress(AttributeError):  # a plain sqlite3.Connection: no cache
             conn.search_vocabulary = vocabulary  # type: ignore[attr-defined]
-        except AttributeError:  # a plain sqlite3.Connection: no cache
-            pass
     return vocabulary.get(conn)
 
 
@@ -220,7 +237,9 @@ def search(
             f"FROM structures_fts f JOIN structures s ON s.num = f.rowid "
             f"WHERE structures_fts MATCH ? {where} ORDER BY rank LIMIT ?"
         )
-        for row in conn.execute(sql, [_fts_query(groups_known, conjunction), *params, MAX_CANDIDATES]):
+        for row in conn.execute(
+            sql, [_fts_query(groups_known, conjunction), *params, MAX_CANDIDATES]
+        ):
             if row[0] not in seen:
                 seen.add(row[0])
                 rows.append(row)
@@ -286,8 +305,12 @@ def _browse(
         # Pre-filter on a bounding box that grows until enough structures are inside.
         for radius_deg in (0.1, 0.3, 1.0, 3.0, 180.0):
             box = " AND s.latitude BETWEEN ? AND ? AND s.longitude BETWEEN ? AND ?"
-            box_params = [near.lat - radius_deg, near.lat + radius_deg,
-                          near.lon - radius_deg * 1.5, near.lon + radius_deg * 1.5]
+            box_params = [
+                near.lat - radius_deg,
+                near.lat + radius_deg,
+                near.lon - radius_deg * 1.5,
+                near.lon + radius_deg * 1.5,
+            ]
             rows = conn.execute(
                 f"SELECT {_HIT_COLUMNS} FROM structures s WHERE 1 {where}{box}",
                 [*params, *box_params],

@@ -5,11 +5,12 @@ The caller owns the transaction (`Store.transaction()`): a file lands whole or n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 
 from . import kinds
@@ -17,7 +18,8 @@ from .communes import departement_of
 from .hours import normalize_hours
 from .ids import service_id, structure_id
 from .models import LIST_FIELDS, SERVICE_FIELDS, STRUCTURE_FIELDS, Reject, StructureRecord
-from .search import index_structures, unindex_structures
+from .search import index_entry, unindex_structures
+from .tags import tag_rows, untag_structures
 
 
 @dataclass
@@ -66,9 +68,7 @@ def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
         row[name] = value
     row["horaires_accueil"] = normalize_hours(record.horaires_accueil)
     if not row["departement"]:
-        row["departement"] = departement_of(record.code_insee) or departement_of(
-            record.code_postal
-        )
+        row["departement"] = departement_of(record.code_insee) or departement_of(record.code_postal)
     if not row["kind"]:
         row["kind"] = kinds.infer(
             record.nom, record.typologie, record.reseaux_porteurs, record.description
@@ -135,6 +135,9 @@ def write_records(
     When `complete_sources` is true the file is a full snapshot of each source it names:
     structures of those sources not seen again are deleted, or marked absent when they
     have notes.
+
+    Rows are prepared in Python first, then written in batches (`executemany`), and the
+    search index rows of the touched structures are written once at the end.
     """
     now = dt.datetime.now().isoformat(timespec="seconds")
     cursor = conn.execute(
@@ -151,43 +154,59 @@ def write_records(
         ):
             existing[sid] = (num, chash, absent)
 
-    touched: list[str] = []
+    added: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
+    unchanged: list[str] = []
+    services: list[dict[str, object]] = []
     done = 0
     for sid, record in merged.items():
         row = _structure_row(record, sid)
-        services = _service_rows(record, sid)
-        row["content_hash"] = _hash({**row, "services": [s["content_hash"] for s in services]})
+        rows = _service_rows(record, sid)
+        row["content_hash"] = _hash({**row, "services": [s["content_hash"] for s in rows]})
         row["import_id"] = import_id
         row["absent"] = 0
-        report.services += len(services)
+        report.services += len(rows)
         previous = existing.get(sid)
         if previous is None:
-            # The same id may exist under another source name (e.g. a renamed source).
-            conn.execute("DELETE FROM structures WHERE id = ?", (sid,))
-            _insert(conn, "structures", row)
-            _replace_services(conn, sid, services)
-            report.added += 1
-            touched.append(sid)
+            added.append(row)
+            services.extend(rows)
         elif previous[1] != row["content_hash"] or previous[2]:
-            cols = [c for c in row if c != "id"]
-            conn.execute(
-                f"UPDATE structures SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-                [row[c] for c in cols] + [sid],
-            )
-            _replace_services(conn, sid, services)
-            report.updated += 1
-            touched.append(sid)
+            changed.append(row)
+            services.extend(rows)
         else:
-            conn.execute("UPDATE structures SET import_id = ? WHERE id = ?", (import_id, sid))
-            report.unchanged += 1
+            unchanged.append(sid)
         done += 1
         if progress and done % 500 == 0:
             progress(done)
+    report.added += len(added)
+    report.updated += len(changed)
+    report.unchanged += len(unchanged)
 
-    if complete_sources:
-        gone = [sid for sid in existing if sid not in merged]
-        _retire(conn, gone, report)
-    index_structures(conn, touched)
+    with _bulk_settings(conn):
+        # An added id may exist under another source name (e.g. a renamed source).
+        _delete_structures(
+            conn, _existing_ids(conn, [str(r["id"]) for r in added]), forget_favorites=False
+        )
+        _insert_many(conn, "structures", added)
+        if changed:
+            cols = [c for c in changed[0] if c != "id"]
+            conn.executemany(
+                f"UPDATE structures SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                [[r[c] for c in cols] + [r["id"]] for r in changed],
+            )
+            conn.executemany(
+                "DELETE FROM services WHERE structure_id = ?", [(r["id"],) for r in changed]
+            )
+        _insert_many(conn, "services", services, verb="INSERT OR REPLACE")
+        conn.executemany(
+            "UPDATE structures SET import_id = ? WHERE id = ?",
+            [(import_id, sid) for sid in unchanged],
+        )
+        if complete_sources:
+            gone = [sid for sid in existing if sid not in merged]
+            _retire(conn, gone, report)
+        _index(conn, added, changed, services, existing)
+        tag_rows(conn, [*added, *changed], services)
     conn.execute(
         "UPDATE sources SET name = ?, added = ?, updated = ?, unchanged = ?, rejected = ?,"
         " absent = ?, removed = ? WHERE id = ?",
@@ -207,25 +226,97 @@ def write_records(
     return report
 
 
-def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> None:
-    cols = list(row)
-    conn.execute(
-        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [row[c] for c in cols],
+# Page cache for one import: the structures, services and FTS B-trees stay in memory
+# instead of being re-read from disk for every batch (negative = KiB).
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def _bulk_settings(conn: sqlite3.Connection) -> Iterator[None]:
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _existing_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
+    found: list[str] = []
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        found += [
+            r[0] for r in conn.execute(f"SELECT id FROM structures WHERE id IN ({marks})", chunk)
+        ]
+    return found
+
+
+def _delete_structures(
+    conn: sqlite3.Connection, ids: Sequence[str], *, forget_favorites: bool = True
+) -> None:
+    """Delete structures with their services, index row and (unless kept) favourite mark."""
+    if not ids:
+        return
+    unindex_structures(conn, ids)
+    untag_structures(conn, ids)
+    pairs = [(sid,) for sid in ids]
+    conn.executemany("DELETE FROM services WHERE structure_id = ?", pairs)
+    conn.executemany("DELETE FROM structures WHERE id = ?", pairs)
+    if forget_favorites:
+        conn.executemany("DELETE FROM favorites WHERE structure_id = ?", pairs)
+
+
+def _insert_many(
+    conn: sqlite3.Connection, table: str, rows: list[dict[str, object]], verb: str = "INSERT"
+) -> None:
+    if not rows:
+        return
+    cols = list(rows[0])
+    conn.executemany(
+        f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [[r[c] for c in cols] for r in rows],
     )
 
 
-def _replace_services(
-    conn: sqlite3.Connection, sid: str, services: list[dict[str, object]]
+def _index(
+    conn: sqlite3.Connection,
+    added: list[dict[str, object]],
+    changed: list[dict[str, object]],
+    services: list[dict[str, object]],
+    existing: dict[str, tuple[int, str | None, int]],
 ) -> None:
-    conn.execute("DELETE FROM services WHERE structure_id = ?", (sid,))
-    if not services:
-        return
-    cols = list(services[0])
+    """Write the search index rows of the added and changed structures."""
     conn.executemany(
-        f"INSERT OR REPLACE INTO services ({', '.join(cols)}) "
-        f"VALUES ({', '.join('?' * len(cols))})",
-        [[s[c] for c in cols] for s in services],
+        "DELETE FROM structures_fts WHERE rowid = ?",
+        [(existing[str(r["id"])][0],) for r in changed],
+    )
+    texts: dict[object, list[tuple[str, str | None]]] = {}
+    for service in services:
+        texts.setdefault(service["structure_id"], []).append(
+            (str(service["nom"]), service["description"])  # type: ignore[arg-type]
+        )
+    conn.executemany(
+        "INSERT INTO structures_fts(rowid, nom, lieu, services) "
+        "VALUES ((SELECT num FROM structures WHERE id = ?), ?, ?, ?)",
+        (
+            (
+                row["id"],
+                *index_entry(
+                    row["nom"],  # type: ignore[arg-type]
+                    row["commune"],  # type: ignore[arg-type]
+                    row["code_postal"],  # type: ignore[arg-type]
+                    row["departement"],  # type: ignore[arg-type]
+                    row["kind"],  # type: ignore[arg-type]
+                    texts.get(row["id"], ()),
+                ),
+            )
+            for row in (*added, *changed)
+        ),
     )
 
 
@@ -233,15 +324,11 @@ def _retire(conn: sqlite3.Connection, gone: list[str], report: ImportReport) -> 
     if not gone:
         return
     with_notes = {sid for (sid,) in conn.execute("SELECT DISTINCT structure_id FROM notes")}
-    for sid in gone:
-        if sid in with_notes:
-            changed = conn.execute(
-                "UPDATE structures SET absent = 1 WHERE id = ? AND absent = 0", (sid,)
-            ).rowcount
-            report.absent += changed
-        else:
-            unindex_structures(conn, [sid])
-            conn.execute("DELETE FROM services WHERE structure_id = ?", (sid,))
-            conn.execute("DELETE FROM structures WHERE id = ?", (sid,))
-            conn.execute("DELETE FROM favorites WHERE structure_id = ?", (sid,))
-            report.removed += 1
+    kept = [sid for sid in gone if sid in with_notes]
+    for sid in kept:
+        report.absent += conn.execute(
+            "UPDATE structures SET absent = 1 WHERE id = ? AND absent = 0", (sid,)
+        ).rowcount
+    removed = [sid for sid in gone if sid not in with_notes]
+    _delete_structures(conn, removed)
+    report.removed += len(removed)
