@@ -371,7 +371,7 @@ def _finish(
         WEIGHTS["open"] * open_score + WEIGHTS["fresh"] * fresh + WEIGHTS["zone"] * zone_score
     )
     if eligible is False:
-        c.score -= 0.15
+        c.score -= 0.4  # outside its zone: the person cannot go there
     c.open_now, c.hours = open_now, hours_text
     reasons = [short_label(row[2])]
     if c.group != row[2]:

@@ -1,0 +1,261 @@
+"""Orientation on a store of fictional structures (tests/fixtures/orientation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from store.communes import AmbiguousPlace, UnknownPlace
+from store.db import Store
+from store.journal import JournalError, log_orientation, summarize
+from store.models import StructureRecord
+from store.orientation import departements_near, grouped, orient
+from store.tags import kinds_in_name
+from store.writer import ImportReport, write_records
+from tests.orientation_helpers import SOURCE, fixture_records, load_fixture
+from tui.cli import main
+
+TUESDAY_10 = dt.datetime(2026, 11, 3, 10, 0)
+SUNDAY_10 = dt.datetime(2026, 11, 8, 10, 0)
+
+
+@pytest.fixture
+def loaded(store: Store) -> Store:
+    load_fixture(store)
+    return store
+
+
+def names(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.nom for s in result.suggestions]
+
+
+def test_need_and_place_give_the_nearest_fitting_structure_with_reasons(loaded: Store) -> None:
+    result = orient(loaded.conn, "épicerie solidaire", "Toulouse", now=TUESDAY_10)
+    first = result.suggestions[0]
+    assert first.nom == "Épicerie solidaire La Fourmi (fictif)"
+    assert first.reasons[0] == "Épicerie solidaire ou sociale"
+    assert any(r.endswith(" km") and "," in r for r in first.reasons)  # "3,0 km"
+    # The one in Montpellier fits as well but is far: after.
+    assert names(result).index("Épicerie solidaire du Lez (fictif)") > 0
+
+
+def test_open_now_is_computed_from_the_hours(loaded: Store) -> None:
+    open_result = orient(loaded.conn, "PIMMS", "Toulouse", now=TUESDAY_10)
+    pimms = open_result.suggestions[0]
+    assert pimms.nom.startswith("PIMMS Médiation des Ormeaux")
+    assert pimms.open_now is True
+    assert "ouvert jusqu'à 17:00" in pimms.reasons
+    closed = orient(loaded.conn, "PIMMS", "Toulouse", now=SUNDAY_10).suggestions[0]
+    assert closed.open_now is False
+    assert any(r.startswith("fermé") for r in closed.reasons)
+
+
+def test_structure_known_only_by_its_departement_still_ranks(loaded: Store) -> None:
+    result = orient(loaded.conn, "écrivain public", "Toulouse", now=TUESDAY_10)
+    first = result.suggestions[0]
+    assert first.nom == "Centre social Les Tilleuls (fictif)"
+    assert first.distance_km is None
+    assert "même département (31)" in first.reasons
+    assert "Écrivain public" in first.reasons  # found through its service's name
+    assert first.group == "ecrivain-public"
+
+
+def test_outside_its_zone_of_eligibility_ranks_lower(loaded: Store) -> None:
+    result = orient(loaded.conn, "colis alimentaire", "31000", now=TUESDAY_10)
+    restos = next(s for s in result.suggestions if s.nom.startswith("Restos"))
+    assert "hors de sa zone d'éligibilité" in restos.reasons
+    assert names(result)[0] == "Épicerie solidaire La Fourmi (fictif)"
+
+
+def test_old_data_is_flagged(loaded: Store) -> None:
+    result = orient(loaded.conn, "vêtements", "Toulouse", now=TUESDAY_10)
+    assert result.suggestions[0].nom.startswith("Vestiaire solidaire du Busca")
+    assert "données de 2015, à vérifier" in result.suggestions[0].reasons
+
+
+def test_porteur_of_a_project_is_found_by_its_service(loaded: Store) -> None:
+    result = orient(loaded.conn, "épicerie solidaire", "Melun", now=TUESDAY_10)
+    assert result.suggestions[0].nom == "Association Renaissance Quartiers (fictif)"
+
+
+def test_two_needs_bring_both_kinds_of_structures(loaded: Store) -> None:
+    result = orient(
+        loaded.conn,
+        "elle n'a plus rien à manger et doit refaire ses papiers",
+        "Toulouse",
+        now=TUESDAY_10,
+    )
+    kinds = {s.kind for s in result.suggestions}
+    assert {"pimms", "epicerie-solidaire"} <= kinds
+    groups = [g for g, _ in grouped(result.suggestions)]
+    assert len(groups) == len(set(groups))
+
+
+def test_worker_can_override_recognised_kinds(loaded: Store) -> None:
+    result = orient(
+        loaded.conn, "colis alimentaire", "Toulouse", kinds=["vestiaire"], thematiques=[]
+    )
+    assert names(result) == ["Vestiaire solidaire du Busca (fictif)"]
+
+
+def test_no_place_and_unknown_need(loaded: Store) -> None:
+    result = orient(loaded.conn, "dettes", None, now=TUESDAY_10)
+    assert result.location is None
+    assert result.suggestions[0].nom == "Point conseil budget Garonne (fictif)"
+    assert result.suggestions[0].distance_km is None
+    assert orient(loaded.conn, "xyzzy plugh", "Toulouse").suggestions == []
+
+
+def test_far_away_is_still_suggested_when_nothing_is_near(loaded: Store) -> None:
+    result = orient(loaded.conn, "PIMMS", "Sarcelles", now=TUESDAY_10)
+    assert result.suggestions and result.suggestions[0].distance_km > 300
+
+
+def test_places(loaded: Store) -> None:
+    with pytest.raises(AmbiguousPlace) as info:
+        orient(loaded.conn, "PIMMS", "Saint-Denis")
+    assert len(info.value.choices) > 1
+    with pytest.raises(UnknownPlace):
+        orient(loaded.conn, "PIMMS", "Nullepartville")
+    assert "31" in departements_near(loaded.conn, orient(loaded.conn, "x", "31000").location, 25)
+
+
+def test_absent_structures_are_not_suggested(loaded: Store) -> None:
+    loaded.conn.execute("UPDATE structures SET absent = 1 WHERE nom LIKE 'Vestiaire%'")
+    assert orient(loaded.conn, "vêtements", "Toulouse").suggestions == []
+
+
+def test_candidates_are_found_through_the_index(loaded: Store) -> None:
+    plan = " ".join(
+        str(row[-1])
+        for row in loaded.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT structure_id, tag FROM structure_tags "
+            "WHERE tag IN (?, ?) AND departement IN (?, ?)",
+            ("kind:pimms", "kind:caf", "31", "32"),
+        )
+    )
+    assert "PRIMARY KEY" in plan or "INDEX" in plan
+    assert "SCAN structure_tags" not in plan
+
+
+def test_tags_follow_reimports_and_removals(loaded: Store) -> None:
+    records = [r for r in fixture_records() if not r.nom.startswith("Vestiaire")]
+    for record in records:
+        if record.nom.startswith("Point conseil budget"):
+            record.nom = "Épicerie solidaire Garonne (fictif)"
+    with loaded.transaction() as conn:
+        write_records(conn, records, ImportReport())
+    tags = {
+        tag
+        for (tag,) in loaded.conn.execute(
+            "SELECT t.tag FROM structure_tags t JOIN structures s ON s.id = t.structure_id "
+            "WHERE s.nom = 'Épicerie solidaire Garonne (fictif)'"
+        )
+    }
+    assert "kind:epicerie-solidaire" in tags
+    left = loaded.conn.execute(
+        "SELECT count(*) FROM structure_tags WHERE structure_id NOT IN (SELECT id FROM structures)"
+    ).fetchone()[0]
+    assert left == 0
+
+
+def test_kinds_in_names() -> None:
+    assert kinds_in_name("France services Pimms Médiation Garges-Sarcelles") == {
+        "france-services",
+        "pimms",
+    }
+    assert "ecrivain-public" in kinds_in_name("Permanence ÉCRIVAIN PUBLIC")
+    assert "ccas" in kinds_in_name("Centre intercommunal d'action sociale")
+    assert kinds_in_name("Atelier tricot") == frozenset()
+
+
+def test_journal_counts_by_need_kind_and_commune(store: Store) -> None:
+    log_orientation(
+        store.conn,
+        need="colis",
+        kinds=["aide-alimentaire"],
+        thematiques=["equipement-et-alimentation--alimentation"],
+        commune="Toulouse",
+        code_insee="31555",
+        structures=["s1", "s2"],
+        when=dt.datetime(2026, 11, 2, 9, 0),
+    )
+    log_orientation(
+        store.conn,
+        need="papiers",
+        kinds=["pimms"],
+        commune="Toulouse",
+        when=dt.datetime(2026, 10, 30, 9, 0),
+    )
+    november = summarize(store.conn, "2026-11")
+    assert november.total == 1
+    assert november.by_kind == {"aide-alimentaire": 1}
+    assert november.by_thematique == {"equipement-et-alimentation--alimentation": 1}
+    everything = summarize(store.conn)
+    assert everything.total == 2 and everything.by_commune == {"Toulouse": 2}
+    with pytest.raises(JournalError):
+        summarize(store.conn, "novembre")
+    columns = [r[1] for r in store.conn.execute("PRAGMA table_info(journal)")]
+    assert not {"nom", "prenom", "personne", "beneficiaire"} & set(columns)
+
+
+def test_cli_orient_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "o.db"
+    with Store(db) as s:
+        load_fixture(s)
+    code = main(["--db", str(db), "orient", "ecrivain public", "--near", "Toulouse", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert set(out) == {"need", "location", "kinds", "thematiques", "suggestions"}
+    assert set(out["location"]) == {"commune", "insee", "lat", "lon"}
+    assert set(out["kinds"][0]) == {"kind", "label", "score"}
+    assert set(out["thematiques"][0]) == {"code", "label", "score"}
+    assert set(out["suggestions"][0]) == {
+        "id",
+        "nom",
+        "kind",
+        "commune",
+        "distance_km",
+        "open_now",
+        "reasons",
+    }
+    assert out["kinds"][0]["kind"] == "ecrivain-public"
+
+
+def test_cli_orient_text_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "o.db"
+    with Store(db) as s:
+        load_fixture(s)
+    assert main(["--db", str(db), "orient", "dettes", "--near", "Toulouse", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Besoin compris" in out and "Point conseil budget Garonne" in out
+    assert main(["--db", str(db), "orient", "dettes", "--near", "Saint-Denis"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Précisez" in err and "Traceback" not in err
+
+
+def test_cli_journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "j.db"
+    with Store(db) as s:
+        log_orientation(
+            s.conn,
+            need="colis",
+            kinds=["aide-alimentaire"],
+            commune="Melun",
+            when=dt.datetime(2026, 11, 5),
+        )
+    assert main(["--db", str(db), "journal", "--mois", "2026-11", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["orientations"] == 1 and data["communes"] == [{"commune": "Melun", "count": 1}]
+    assert main(["--db", str(db), "journal", "--csv"]) == 0
+    assert "type,aide-alimentaire" in capsys.readouterr().out
+    assert main(["--db", str(db), "journal", "--mois", "13-2026"]) == 1
+    assert "mois invalide" in capsys.readouterr().err
+
+
+def test_fixture_is_marked_fictional() -> None:
+    assert all("(fictif)" in r.nom for r in fixture_records())
+    assert all(isinstance(r, StructureRecord) and r.source == SOURCE for r in fixture_records())
