@@ -22,6 +22,8 @@ def text(value: Any) -> str | None:
     """A cell or JSON value as stripped text; numbers without a useless '.0'; None if empty."""
     if value is None:
         return None
+    if type(value) is str:  # the common case first
+        return value.strip() or None
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, float):
@@ -42,8 +44,10 @@ def text(value: Any) -> str | None:
 
 def code_list(value: Any) -> list[str]:
     """A list of codes from a JSON list, a JSON-looking string or 'a, b; c'."""
-    if value is None:
+    if not value:
         return []
+    if type(value) is list and all(type(v) is str for v in value):
+        return [v for v in (v.strip() for v in value) if v]
     if isinstance(value, list | tuple):
         return [t for v in value if (t := text(v))]
     raw = text(value)
