@@ -33,8 +33,8 @@ from .notes import NotesScreen
 
 DEMO_SOURCE = "dila-mairies"
 HINT = (
-    "Annuaire par défaut : les mairies de France. Ajoutez celui de votre territoire : "
-    "aiguillage import FICHIER (puis aiguillage update)."
+    "Annuaire par défaut : les mairies. Le vôtre : aiguillage import FICHIER "
+    "(puis aiguillage update)."
 )
 
 

@@ -183,16 +183,17 @@ def render_structure(
     hours_section(text, structure.get("horaires_accueil"), now)
     _field(text, "Accessibilité", one_line(structure.get("accessibilite_lieu")))
     _field(text, "Intervient sur", _list(structure.get("zone_intervention")))
-    description = clean(structure.get("description"))
-    if description:
-        text.append("\n")
-        text.append(description + "\n")
+    # The worker's own notes come before the source's long texts: they are what matters.
+    _notes(text, structure.get("notes") or [])
     services = structure.get("services") or []
     if services:
         text.append(f"\nServices ({len(services)})\n", style="bold underline")
         for service in services:
             _service(text, service)
-    _notes(text, structure.get("notes") or [])
+    description = clean(structure.get("description"))
+    if description:
+        text.append("\nPrésentation\n", style="bold underline")
+        text.append(description + "\n")
     _source(text, structure, now)
     return text
 
