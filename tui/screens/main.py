@@ -311,7 +311,7 @@ class MainScreen(Screen[None]):
             try:
                 add_note(self.aig.store.conn, structure["id"], text, author)
             except NoteError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify("Note enregistrée.")
             self.reload_detail()
@@ -336,13 +336,16 @@ class MainScreen(Screen[None]):
         try:
             path = write_fiche([structure], self.aig.fiches_dir, fmt=fmt, now=self.aig.now())
         except (OSError, ValueError) as exc:
-            self.notify(f"La fiche n'a pas pu être écrite : {exc}", severity="error")
+            self.notify(
+                f"La fiche n'a pas pu être écrite : {exc}", severity="error", markup=False
+            )
             return
         self.app.copy_to_clipboard(short_text([structure]))
         self.notify(
             f"Fiche écrite : {path}\nVersion courte copiée dans le presse-papiers.",
             title="Fiche",
             timeout=8,
+            markup=False,
         )
         self.last_fiche = path
 

@@ -110,7 +110,7 @@ class NotesScreen(ModalScreen[str | None]):
                 author = self.aig.store.get_setting("author") or note.author
                 edit_note(self.aig.store.conn, note.id, text, author)
             except NoteError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(str(exc), severity="error", markup=False)
                 return
             self.notify("Note modifiée (l'ancienne version est conservée).")
             self.reload()
