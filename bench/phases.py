@@ -40,20 +40,18 @@ def _remove_db(db: Path) -> None:
 
 
 def _importer_usable(structures: Path) -> bool:
-    """True when the data·inclusion importer can read the generated files."""
-    from importers.base import ImportFailure, ImportOptions
-    from importers.registry import get_format
+    """True when the data·inclusion importer recognises the generated files."""
+    from importers.base import ImportFailure
+    from importers.registry import detect
 
-    fmt = get_format("data_inclusion")
     try:
-        for _ in fmt.parse(structures, ImportOptions()):
-            return True
+        return detect(structures).name == "data_inclusion"
     except ImportFailure:
         return False
-    return False
 
 
 def _import_once(db: Path, structures: Path, services: Path, mode: str) -> tuple[float, dict]:
+    """One import of both files, as a user would run it: structures, then services."""
     from store.db import Store
 
     start = time.perf_counter()
@@ -61,20 +59,24 @@ def _import_once(db: Path, structures: Path, services: Path, mode: str) -> tuple
         if mode == "importer":
             from importers.runner import import_file
 
-            report = import_file(store, structures, format_name="data_inclusion")
+            reports = [
+                import_file(store, path, format_name="data_inclusion")
+                for path in (structures, services)
+            ]
         else:
             from store.writer import ImportReport, write_records
 
             records = to_records(load_rows(structures), load_rows(services))
-            report = ImportReport(path=str(structures), format="bench")
+            reports = [ImportReport(path=str(structures), format="bench")]
             with store.transaction() as conn:
-                write_records(conn, records, report)
+                write_records(conn, records, reports[0])
         elapsed = time.perf_counter() - start
         counts = {
-            "added": report.added,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "services": report.services,
+            "added": sum(r.added for r in reports),
+            "updated": sum(r.updated for r in reports),
+            "unchanged": sum(r.unchanged for r in reports),
+            "rejected": sum(r.rejected for r in reports),
+            "services": sum(r.services for r in reports),
             "structures_in_store": store.count("structures"),
             "services_in_store": store.count("services"),
         }

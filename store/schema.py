@@ -170,6 +170,15 @@ MIGRATIONS: list[list[str]] = [
            FROM services v JOIN structures s ON s.id = v.structure_id,
                 json_each(v.thematiques) j""",
     ],
+    # 3 — search: the index vocabulary as a plain table, refreshed by each import, so that
+    # opening the app does not scan the whole FTS index (store/search.py)
+    [
+        """CREATE TABLE search_terms (
+            term TEXT PRIMARY KEY,
+            docs INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+        "INSERT INTO search_terms(term, docs) SELECT term, doc FROM structures_fts_vocab",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

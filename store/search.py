@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
+import heapq
+import itertools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,10 +23,15 @@ from . import kinds
 from .communes import Commune, haversine_km
 from .text import normalize, tokens
 
-MAX_CANDIDATES = 400
-MAX_PREFIX_TERMS = 60
+MAX_CANDIDATES = 300  # rows read per candidate pass
+MAX_PREFIX_TERMS = 40  # completions of a word of 3 letters or more (the most frequent)
+SHORT_PREFIX_TERMS = 12  # completions of a word of 1 or 2 letters
 FUZZY_TERMS = 6
+SEARCH_MMAP_BYTES = 512 * 1024 * 1024
 FUZZY_CUTOFF = 78
+STOPWORDS = frozenset(
+    "a au aux d de des du en et l la le les un une sur pour par".split()  # noqa: SIM905
+)
 
 
 # -- indexing -------------------------------------------------------------------------------
@@ -129,50 +136,119 @@ class Hit:
 
 
 class Vocabulary:
-    """The index's distinct terms, sorted, reloaded when the database changes."""
+    """The index's distinct terms (sorted) with the number of structures holding each.
+
+    Read from the `search_terms` table that each import refreshes (a plain table: cheap to
+    load at start-up), else from the FTS5 vocabulary (a scan of the whole index). Reloaded
+    when the database changes. Expansions are cached per typed word.
+    """
 
     def __init__(self) -> None:
         self._key: tuple[int, int] | None = None
         self.terms: list[str] = []
+        self.docs: list[int] = []
+        self._known: set[str] = set()
+        self._cache: dict[tuple[str, bool], list[str]] = {}
 
-    def get(self, conn: sqlite3.Connection) -> list[str]:
+    def refresh(self, conn: sqlite3.Connection) -> Vocabulary:
         key = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
         if key != self._key:
-            self.terms = [t for (t,) in conn.execute("SELECT term FROM structures_fts_vocab")]
+            rows = _load_terms(conn)
+            self.terms = [t for t, _ in rows]
+            self.docs = [d for _, d in rows]
+            self._known = set(self.terms)
+            self._cache.clear()
             self._key = key
-        return self.terms
+        return self
+
+    def __contains__(self, term: str) -> bool:
+        return term in self._known
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        """Terms starting with `prefix`: all of them, or the `limit` most frequent."""
+        start = bisect.bisect_left(self.terms, prefix)
+        end = bisect.bisect_left(self.terms, prefix + "\uffff", lo=start)
+        if end - start <= limit:
+            return self.terms[start:end]
+        best = heapq.nlargest(limit, range(start, end), key=self.docs.__getitem__)
+        return [self.terms[i] for i in sorted(best)]
+
+    def close(self, word: str, limit: int = FUZZY_TERMS) -> list[str]:
+        """Close spellings of `word` (typos, missing or doubled letters)."""
+        return [
+            term
+            for term, _score, _ in process.extract(
+                word, self.terms, scorer=fuzz.ratio, limit=limit, score_cutoff=FUZZY_CUTOFF
+            )
+        ]
+
+    def expand(self, word: str, last: bool) -> list[str]:
+        """Index terms a typed word may stand for. The last word is still being typed."""
+        key = (word, last)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._expand(word, last)
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
+
+    def _expand(self, word: str, last: bool) -> list[str]:
+        if last or word not in self:
+            limit = SHORT_PREFIX_TERMS if len(word) <= 2 else MAX_PREFIX_TERMS
+            found = self.completions(word, limit)
+        else:
+            found = [word]
+        if len(word) >= 4:
+            found += [t for t in self.close(word) if t not in found]
+        return found
 
 
-def _vocabulary(conn: sqlite3.Connection) -> list[str]:
+def _load_terms(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    try:
+        rows = conn.execute("SELECT term, docs FROM search_terms ORDER BY term").fetchall()
+    except sqlite3.OperationalError:  # a store from before the table existed
+        rows = []
+    if rows or not conn.execute("SELECT 1 FROM structures_fts LIMIT 1").fetchone():
+        return rows
+    return conn.execute("SELECT term, doc FROM structures_fts_vocab ORDER BY term").fetchall()
+
+
+def refresh_terms(conn: sqlite3.Connection) -> None:
+    """Copy the index vocabulary into `search_terms` (after an import changed the index)."""
+    conn.execute("DELETE FROM search_terms")
+    conn.execute("INSERT INTO search_terms(term, docs) SELECT term, doc FROM structures_fts_vocab")
+
+
+def _vocabulary(conn: sqlite3.Connection) -> Vocabulary:
     """The connection's cached vocabulary (stores open a Connection subclass that keeps it)."""
     vocabulary = getattr(conn, "search_vocabulary", None)
     if vocabulary is None:
         vocabulary = Vocabulary()
+        # Read the index through a memory map: a keystroke touches scattered FTS pages, and
+        # copying them through SQLite's small page cache was most of a query's time.
+        conn.execute(f"PRAGMA mmap_size = {SEARCH_MMAP_BYTES}")
         with contextlib.suppress(AttributeError):  # a plain sqlite3.Connection: no cache
             conn.search_vocabulary = vocabulary  # type: ignore[attr-defined]
-    return vocabulary.get(conn)
+    return vocabulary.refresh(conn)
 
 
-def expand(term: str, vocab: list[str]) -> list[str]:
+def expand(term: str, vocab: Vocabulary, last: bool = True) -> list[str]:
     """Index terms a typed word may stand for: itself, its completions, close spellings."""
-    found: list[str] = []
-    start = bisect.bisect_left(vocab, term)
-    for candidate in vocab[start : start + MAX_PREFIX_TERMS]:
-        if not candidate.startswith(term):
-            break
-        found.append(candidate)
-    if len(term) >= 4:
-        for candidate, _score, _ in process.extract(
-            term, vocab, scorer=fuzz.ratio, limit=FUZZY_TERMS, score_cutoff=FUZZY_CUTOFF
-        ):
-            if candidate not in found:
-                found.append(candidate)
-    return found
+    return vocab.expand(term, last)
 
 
-def _fts_query(groups: list[list[str]], conjunction: str) -> str:
+def _fts_query(groups: Sequence[Sequence[str]], conjunction: str = "AND") -> str:
     parts = ["(" + " OR ".join(f'"{t}"' for t in group) + ")" for group in groups]
     return f" {conjunction} ".join(parts)
+
+
+def _relaxed(groups: list[list[str]]) -> str:
+    """All words but one (a word typed wrong must not empty the list), else any word."""
+    if 3 <= len(groups) <= 4:
+        combos = itertools.combinations(groups, len(groups) - 1)
+        return " OR ".join(f"({_fts_query(c)})" for c in combos)
+    return _fts_query(groups, "OR")
 
 
 def _filters(
@@ -203,6 +279,11 @@ _HIT_COLUMNS = (
     " s.horaires_accueil, s.absent"
 )
 
+# Candidate passes, best first: (FTS column filter, weight of the pass in the score).
+# Each pass reads at most MAX_CANDIDATES matches in index order (no bm25 over thousands of
+# matches: that was the cost at national scale); later passes run only while too few.
+_PASSES = (("{nom}", 1.0), ("{nom lieu}", 0.6), ("", 0.3))
+
 
 def search(
     conn: sqlite3.Connection,
@@ -221,60 +302,101 @@ def search(
     if not words:
         return _browse(conn, where, params, limit, near)
     vocab = _vocabulary(conn)
-    groups = [expand(w, vocab) for w in words]
-    groups_known = [g for g in groups if g]
-    if not groups_known:
+    groups = _groups(words, vocab)
+    if not groups:
         return []
+    sql = (
+        f"SELECT {_HIT_COLUMNS}, f.nom, f.lieu "
+        f"FROM structures_fts f JOIN structures s ON s.num = f.rowid "
+        f"WHERE structures_fts MATCH ? {where}"
+    )
+    local = ""
+    local_params: list[object] = []
+    if near is not None and near.dep:
+        local, local_params = " AND s.departement = ?", [near.dep]
     rows: list[tuple] = []
     seen: set[str] = set()
-    # All words must match when they can; then any word, to keep typos from emptying the list.
-    conjunctions = ["AND", "OR"] if len(groups_known) > 1 else ["AND"]
-    if len(groups_known) < len(groups):
-        conjunctions = ["AND", "OR"]
-    for conjunction in conjunctions:
-        sql = (
-            f"SELECT {_HIT_COLUMNS}, bm25(structures_fts, 10.0, 3.0, 1.0) AS rank "
-            f"FROM structures_fts f JOIN structures s ON s.num = f.rowid "
-            f"WHERE structures_fts MATCH ? {where} ORDER BY rank LIMIT ?"
-        )
-        for row in conn.execute(
-            sql, [_fts_query(groups_known, conjunction), *params, MAX_CANDIDATES]
-        ):
-            if row[0] not in seen:
-                seen.add(row[0])
-                rows.append(row)
-        if len(rows) >= limit:
-            break
-    return _rank(rows, " ".join(words), limit, near)
+    wanted = max(limit, 1)
+    matches = [_fts_query(groups)]
+    for attempt, match in enumerate(matches):
+        passes = _PASSES if attempt == 0 else (("", 0.0),)
+        for columns, weight in passes:
+            fts = f"{columns} : ({match})" if columns else match
+            # Near a place: that département's matches first, then everywhere.
+            scopes = [(local, local_params), ("", [])] if local else [("", [])]
+            for scope, scope_params in scopes:
+                for row in conn.execute(
+                    f"{sql}{scope} LIMIT ?", [fts, *params, *scope_params, MAX_CANDIDATES]
+                ):
+                    if row[0] not in seen:
+                        seen.add(row[0])
+                        rows.append((*row, weight))
+            if len(rows) >= wanted:
+                break
+        if not rows and attempt == 0 and len(groups) > 1:
+            matches.append(_relaxed(groups))
+    return _rank(rows, words, vocab, limit, near)
 
 
-def _word_score(word: str, name_words: list[str], last: bool) -> float:
-    """How well one typed word matches the name: 1 exact, 0.9 prefix, else closeness."""
+def _groups(words: list[str], vocab: Vocabulary) -> list[list[str]]:
+    """One group of index terms per typed word that can narrow the search.
+
+    Small words (de, la, du…) and a single letter being typed are left to the ranking when
+    other words are there: they match most of the index and narrow nothing.
+    """
+    groups: list[list[str]] = []
+    for i, word in enumerate(words):
+        last = i == len(words) - 1
+        if len(words) > 1 and (word in STOPWORDS or (last and len(word) == 1)):
+            continue
+        group = vocab.expand(word, last)
+        if group:
+            groups.append(group)
+    if not groups and words:
+        # Only small words typed: search them anyway.
+        groups = [
+            g for g in (vocab.expand(w, i == len(words) - 1) for i, w in enumerate(words)) if g
+        ]
+    return groups
+
+
+def _word_score(word: str, words: list[str], last: bool) -> float:
+    """How well one typed word matches a list of words: 1 exact, 0.9 prefix, else closeness."""
     best = 0.0
-    for candidate in name_words:
+    for candidate in words:
         if candidate == word:
             return 1.0
         if candidate.startswith(word) and (last or len(word) >= 3):
             best = max(best, 0.9 - 0.02 * min(len(candidate) - len(word), 5))
-        elif len(word) >= 4:
-            best = max(best, 0.85 * fuzz.ratio(word, candidate) / 100.0)
+    if best == 0.0 and len(word) >= 4 and words:
+        match = process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if match is not None:
+            best = 0.85 * match[1] / 100.0
     return best
 
 
-def _rank(rows: list[tuple], typed: str, limit: int, near: Commune | None) -> list[Hit]:
-    words = typed.split()
+def _rank(
+    rows: list[tuple], words: list[str], vocab: Vocabulary, limit: int, near: Commune | None
+) -> list[Hit]:
+    typed = " ".join(words)
+    # Small words weigh little: "mairie de plaisir" is about "mairie" and "plaisir".
+    weights = [0.2 if (w in STOPWORDS and len(words) > 1) else 1.0 for w in words]
+    total = sum(weights)
     hits: list[Hit] = []
-    count = len(rows)
-    for position, row in enumerate(rows):
-        name = normalize(row[1])
+    for row in rows:
+        name, lieu, pass_weight = row[10], row[11], row[12]
         name_words = name.split()
-        cover = sum(
-            _word_score(w, name_words, i == len(words) - 1) for i, w in enumerate(words)
-        ) / len(words)
-        # FTS rank (name, place and services all count) blends with closeness to the name.
-        rank_score = 1.0 - position / max(count, 1)
+        lieu_words = lieu.split()
+        cover = 0.0
+        for i, (word, weight) in enumerate(zip(words, weights, strict=True)):
+            last = i == len(words) - 1
+            score = _word_score(word, name_words, last)
+            if score < 1.0:
+                score = max(score, 0.75 * _word_score(word, lieu_words, last))
+            cover += weight * score
+        cover /= total
         closeness = fuzz.ratio(typed, name) / 100.0
-        score = 70.0 * cover + 20.0 * rank_score + 10.0 * closeness
+        score = 70.0 * cover + 20.0 * pass_weight + 10.0 * closeness
         hits.append(Hit(*row[:9], absent=bool(row[9]), score=score))
     if near is not None:
         _add_distances(hits, near)

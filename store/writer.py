@@ -18,7 +18,7 @@ from .communes import departement_of
 from .hours import normalize_hours
 from .ids import service_id, structure_id
 from .models import LIST_FIELDS, SERVICE_FIELDS, STRUCTURE_FIELDS, Reject, StructureRecord
-from .search import index_entry, unindex_structures
+from .search import index_entry, refresh_terms, unindex_structures
 from .tags import tag_rows, untag_structures
 
 
@@ -207,6 +207,8 @@ def write_records(
             _retire(conn, gone, report)
         _index(conn, added, changed, services, existing)
         tag_rows(conn, [*added, *changed], services)
+        if added or changed or report.removed:
+            refresh_terms(conn)
     conn.execute(
         "UPDATE sources SET name = ?, added = ?, updated = ?, unchanged = ?, rejected = ?,"
         " absent = ?, removed = ? WHERE id = ?",
