@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sqlite3
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -97,33 +99,47 @@ def format_km(km: float) -> str:
 # -- where to look -----------------------------------------------------------------------------
 
 
-_BOXES: dict[str, tuple[float, float, float, float]] = {}
+CELL = 0.1  # degrees: communes are bucketed on this grid to find the départements near a place
+MAX_FROM_CENTRE_KM = 180.0
+_GRID: dict[tuple[int, int], frozenset[str]] = {}
 
 
-def _dep_boxes(conn: sqlite3.Connection) -> dict[str, tuple[float, float, float, float]]:
-    """Each département's extent (min/max latitude and longitude of its communes)."""
-    if not _BOXES:
-        for dep, lat0, lat1, lon0, lon1 in conn.execute(
-            "SELECT dep, min(lat), max(lat), min(lon), max(lon) FROM communes "
-            "WHERE lat IS NOT NULL AND dep IS NOT NULL GROUP BY dep"
-        ):
-            _BOXES[dep] = (lat0, lat1, lon0, lon1)
-    return _BOXES
+def _grid(conn: sqlite3.Connection) -> dict[tuple[int, int], frozenset[str]]:
+    """Départements present in each grid cell (built once per process from the communes)."""
+    if not _GRID:
+        rows = conn.execute(
+            "SELECT dep, lat, lon FROM communes WHERE lat IS NOT NULL AND dep IS NOT NULL"
+        ).fetchall()
+        by_dep: dict[str, list[tuple[float, float]]] = {}
+        for dep, lat, lon in rows:
+            by_dep.setdefault(dep, []).append((lat, lon))
+        centre = {
+            dep: (statistics.median(p[0] for p in pts), statistics.median(p[1] for p in pts))
+            for dep, pts in by_dep.items()
+        }
+        cells: dict[tuple[int, int], set[str]] = {}
+        for dep, lat, lon in rows:
+            # A few communes carry wrong coordinates (a lost minus sign): keep them out.
+            if haversine_km(lat, lon, *centre[dep]) > MAX_FROM_CENTRE_KM:
+                continue
+            cells.setdefault((math.floor(lat / CELL), math.floor(lon / CELL)), set()).add(dep)
+        _GRID.update({cell: frozenset(deps) for cell, deps in cells.items()})
+    return _GRID
 
 
 def departements_near(conn: sqlite3.Connection, place: Commune, radius_km: float) -> list[str]:
-    """Départements whose extent comes within `radius_km` of the place (its own first)."""
+    """Départements with a commune within about `radius_km` of the place (its own first)."""
     deps = [place.dep]
-    if place.lat is None or place.lon is None:
+    box = _box(place, radius_km)
+    if box is None:
         return deps
-    dlat = radius_km / 111.0
-    dlon = radius_km / 75.0  # ~ km per degree of longitude at French latitudes (lower bound)
-    for dep, (lat0, lat1, lon0, lon1) in _dep_boxes(conn).items():
-        if dep == place.dep:
-            continue
-        if lat0 - dlat <= place.lat <= lat1 + dlat and lon0 - dlon <= place.lon <= lon1 + dlon:
-            deps.append(dep)
-    return deps
+    grid = _grid(conn)
+    lat0, lat1, lon0, lon1 = box
+    found: set[str] = set()
+    for i in range(math.floor(lat0 / CELL), math.floor(lat1 / CELL) + 1):
+        for j in range(math.floor(lon0 / CELL), math.floor(lon1 / CELL) + 1):
+            found |= grid.get((i, j), frozenset())
+    return deps + sorted(found - {place.dep})
 
 
 # -- the wanted tags ---------------------------------------------------------------------------
@@ -137,22 +153,41 @@ def _wanted(scored: Sequence[tuple[str, float]]) -> dict[str, float]:
     return {k: s / best for k, s in scored[:MAX_WANTED] if s >= MIN_SHARE * best}
 
 
-def _candidate_tags(
-    conn: sqlite3.Connection, tags: list[str], deps: list[str] | None, cap: int = 5000
-) -> dict[str, set[str]]:
-    """structure id -> the wanted tags it carries."""
-    marks = ",".join("?" * len(tags))
-    sql = f"SELECT structure_id, tag FROM structure_tags WHERE tag IN ({marks})"
+def _candidates(
+    conn: sqlite3.Connection,
+    tags: list[str],
+    deps: list[str] | None,
+    box: tuple[float, float, float, float] | None,
+    cap: int = 20000,
+) -> list[tuple]:
+    """(id, departement, latitude, longitude, "tag|tag…") of the structures carrying a wanted
+    tag, in the départements and box given (kept when without coordinates). Only the
+    structure_tags index is read."""
+    sql = (
+        "SELECT structure_id, departement, latitude, longitude, group_concat(tag, '|')"
+        f" FROM structure_tags WHERE tag IN ({','.join('?' * len(tags))})"
+    )
     params: list[object] = list(tags)
     if deps is not None:
         sql += f" AND departement IN ({','.join('?' * len(deps))})"
         params += deps
-    sql += " LIMIT ?"
+    if box is not None:
+        sql += (
+            " AND (latitude IS NULL OR longitude IS NULL"
+            " OR (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?))"
+        )
+        params += box
+    sql += " GROUP BY structure_id LIMIT ?"
     params.append(cap)
-    found: dict[str, set[str]] = {}
-    for sid, tag in conn.execute(sql, params):
-        found.setdefault(sid, set()).add(tag)
-    return found
+    return conn.execute(sql, params).fetchall()
+
+
+def _box(place: Commune, radius_km: float) -> tuple[float, float, float, float] | None:
+    if place.lat is None or place.lon is None:
+        return None
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(math.cos(math.radians(place.lat)), 0.2))
+    return (place.lat - dlat, place.lat + dlat, place.lon - dlon, place.lon + dlon)
 
 
 _COLUMNS = (
@@ -191,13 +226,13 @@ class _Candidate:
 
 
 def _fit(
-    tags: set[str], own_kind: str, kinds: dict[str, float], themes: dict[str, float]
+    tags: set[str], own_kind: str | None, kinds: dict[str, float], themes: dict[str, float]
 ) -> tuple[float, str, str | None]:
-    kind_fit, group = 0.0, own_kind
+    kind_fit, group = 0.0, own_kind or ""
     for tag in tags:
         if tag.startswith("kind:"):
             slug = tag[5:]
-            value = kinds.get(slug, 0.0) * (1.0 if slug == own_kind else 0.9)
+            value = kinds.get(slug, 0.0) * (1.0 if slug == own_kind or own_kind is None else 0.9)
             if value > kind_fit:
                 kind_fit, group = value, slug
     theme_fit, theme = 0.0, None
@@ -332,24 +367,31 @@ def orient(
         return result
 
     radii: Sequence[float | None] = RADII_KM if place is not None else (None,)
-    candidates: list[_Candidate] = []
+    ranked: list[tuple[float, str, str]] = []
     for radius in radii:
         deps = departements_near(conn, place, radius) if place and radius else None
-        tagged = _candidate_tags(conn, tags, deps)
-        candidates = []
-        for row in _structures(conn, list(tagged)):
-            fit, group, theme = _fit(tagged[row[0]], row[2], wanted_kinds, wanted_themes)
+        box = _box(place, radius) if place and radius else None
+        ranked = []
+        for sid, dep, lat, lon, found in _candidates(conn, tags, deps, box):
+            fit, group, theme = _fit(set(found.split("|")), None, wanted_kinds, wanted_themes)
+            row = (sid, None, None, None, None, None, dep, None, None, lat, lon)
             km, proximity = _proximity(row, place)
             if radius is not None and km is not None and km > radius:
                 continue
-            candidates.append(_Candidate(row, fit, group, theme, km, proximity))
-        if len(candidates) >= limit:
+            score = WEIGHTS["fit"] * fit**2 + WEIGHTS["proximity"] * proximity
+            ranked.append((score, sid, found))
+        if len(ranked) >= limit:
             break
 
-    for c in candidates:
-        c.score = WEIGHTS["fit"] * c.fit**2 + WEIGHTS["proximity"] * c.proximity
-    candidates.sort(key=lambda c: -c.score)
-    shortlist = candidates[: max(3 * limit, 30)]
+    ranked.sort(key=lambda r: -r[0])
+    picked = {sid: found for _, sid, found in ranked[: 3 * limit + 20]}
+    shortlist: list[_Candidate] = []
+    for row in _structures(conn, list(picked)):
+        tagged = set(picked[row[0]].split("|"))
+        fit, group, theme = _fit(tagged, row[2], wanted_kinds, wanted_themes)
+        km, proximity = _proximity(row, place)
+        score = WEIGHTS["fit"] * fit**2 + WEIGHTS["proximity"] * proximity
+        shortlist.append(_Candidate(row, fit, group, theme, km, proximity, score))
     services = _services_info(conn, [c.row[0] for c in shortlist])
     for c in shortlist:
         _finish(c, services.get(c.row[0], {}), place, now)

@@ -179,6 +179,15 @@ MIGRATIONS: list[list[str]] = [
         ) WITHOUT ROWID""",
         "INSERT INTO search_terms(term, docs) SELECT term, doc FROM structures_fts_vocab",
     ],
+    # 4 — orientation: coordinates beside the tags, so that the structures near a place are
+    # found inside the index without reading the structures themselves (store/orientation.py)
+    [
+        "ALTER TABLE structure_tags ADD COLUMN latitude REAL",
+        "ALTER TABLE structure_tags ADD COLUMN longitude REAL",
+        """UPDATE structure_tags SET
+           latitude = (SELECT s.latitude FROM structures s WHERE s.id = structure_id),
+           longitude = (SELECT s.longitude FROM structures s WHERE s.id = structure_id)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

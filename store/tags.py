@@ -103,7 +103,8 @@ def tag_rows(
     services: Iterable[Mapping[str, object]] = (),
 ) -> None:
     """(Re)tag structures from the rows just written (dicts with id, nom, kind, departement,
-    thematiques; services with structure_id, nom, thematiques), inside the caller's transaction.
+    thematiques, latitude, longitude; services with structure_id, nom, thematiques), inside the
+    caller's transaction.
     """
     by_structure: dict[object, list[tuple]] = {}
     for service in services:
@@ -120,9 +121,11 @@ def tag_rows(
             s.get("thematiques"),
             by_structure.get(s["id"], ()),
         )
-        rows.extend((tag, dep, s["id"]) for tag in tags)
+        lat, lon = s.get("latitude"), s.get("longitude")
+        rows.extend((tag, dep, s["id"], lat, lon) for tag in tags)
     conn.executemany(
-        "INSERT OR IGNORE INTO structure_tags(tag, departement, structure_id) VALUES (?,?,?)",
+        "INSERT OR IGNORE INTO structure_tags(tag, departement, structure_id, latitude,"
+        " longitude) VALUES (?,?,?,?,?)",
         rows,
     )
 
@@ -133,9 +136,18 @@ def tag_structures(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
         chunk = list(ids[start : start + 500])
         marks = ",".join("?" * len(chunk))
         structures = [
-            {"id": r[0], "nom": r[1], "kind": r[2], "departement": r[3], "thematiques": r[4]}
+            {
+                "id": r[0],
+                "nom": r[1],
+                "kind": r[2],
+                "departement": r[3],
+                "thematiques": r[4],
+                "latitude": r[5],
+                "longitude": r[6],
+            }
             for r in conn.execute(
-                "SELECT id, nom, kind, departement, thematiques FROM structures "
+                "SELECT id, nom, kind, departement, thematiques, latitude, longitude "
+                "FROM structures "
                 f"WHERE id IN ({marks})",
                 chunk,
             )
