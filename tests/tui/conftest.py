@@ -147,9 +147,18 @@ def make_app(tui_db: Path):
 
 async def settle(pilot: Pilot) -> None:
     """Let every worker finish and the screen process their messages."""
-    for _ in range(3):
+    from textual.worker import WorkerState
+
+    quiet = 0
+    for _ in range(40):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        busy = any(
+            w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers
+        )
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:  # nothing started again over three message rounds
+            return
 
 
 def main_screen(pilot: Pilot) -> MainScreen:
