@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from store.hours import from_dila_json
-from store.models import StructureRecord
+from store.models import Reject, StructureRecord
 
 from .base import Format, ImportOptions, Parsed, Sample
 
@@ -57,7 +57,11 @@ def _parse(path: Path, options: ImportOptions) -> Parsed:
         raw = gzip.decompress(raw)
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
     for row in reader:
-        commune = row["commune"]
+        row = {key: value or "" for key, value in row.items() if key is not None}  # short rows
+        commune = row["commune"].strip()
+        if not commune or not row["insee"]:
+            yield Reject(f"ligne {reader.line_num}", "ligne incomplète (commune ou code INSEE)")
+            continue
         yield StructureRecord(
             nom=mairie_name(commune),
             source=SOURCE,
