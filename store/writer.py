@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import TypeVar
 
 from . import kinds
 from .communes import departement_of
@@ -20,6 +22,8 @@ from .ids import service_id, structure_id
 from .models import LIST_FIELDS, SERVICE_FIELDS, STRUCTURE_FIELDS, Reject, StructureRecord
 from .search import index_entry, refresh_terms, unindex_structures
 from .tags import tag_rows, untag_structures
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,7 +50,13 @@ class ImportReport:
 
 
 def _json(value: object) -> str:
+    if not value and isinstance(value, list | dict):
+        return "[]" if isinstance(value, list) else "{}"
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# Opening-hours texts repeat a lot across a national file ("Mo-Fr 09:00-12:00").
+_hours = functools.lru_cache(maxsize=4096)(normalize_hours)
 
 
 def _hash(row: dict[str, object]) -> str:
@@ -66,7 +76,7 @@ def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
         elif isinstance(value, str):
             value = value.strip() or None
         row[name] = value
-    row["horaires_accueil"] = normalize_hours(record.horaires_accueil)
+    row["horaires_accueil"] = _hours(record.horaires_accueil)
     if not row["departement"]:
         row["departement"] = departement_of(record.code_insee) or departement_of(record.code_postal)
     if not row["kind"]:
@@ -98,7 +108,7 @@ def _service_rows(record: StructureRecord, sid: str) -> list[dict[str, object]]:
             elif isinstance(value, str):
                 value = value.strip() or None
             row[name] = value
-        row["horaires_accueil"] = normalize_hours(service.horaires_accueil)
+        row["horaires_accueil"] = _hours(service.horaires_accueil)
         row["content_hash"] = _hash(row)
         rows[str(row["id"])] = row
     return list(rows.values())
@@ -136,8 +146,8 @@ def write_records(
     structures of those sources not seen again are deleted, or marked absent when they
     have notes.
 
-    Rows are prepared in Python first, then written in batches (`executemany`), and the
-    search index rows of the touched structures are written once at the end.
+    Records are handled in batches: rows prepared in Python, then written with `executemany`
+    together with their search index and tag rows.
     """
     now = dt.datetime.now().isoformat(timespec="seconds")
     cursor = conn.execute(
@@ -154,60 +164,42 @@ def write_records(
         ):
             existing[sid] = (num, chash, absent)
 
-    added: list[dict[str, object]] = []
-    changed: list[dict[str, object]] = []
-    unchanged: list[str] = []
-    services: list[dict[str, object]] = []
     done = 0
-    for sid, record in merged.items():
-        row = _structure_row(record, sid)
-        rows = _service_rows(record, sid)
-        row["content_hash"] = _hash({**row, "services": [s["content_hash"] for s in rows]})
-        row["import_id"] = import_id
-        row["absent"] = 0
-        report.services += len(rows)
-        previous = existing.get(sid)
-        if previous is None:
-            added.append(row)
-            services.extend(rows)
-        elif previous[1] != row["content_hash"] or previous[2]:
-            changed.append(row)
-            services.extend(rows)
-        else:
-            unchanged.append(sid)
-        done += 1
-        if progress and done % 500 == 0:
-            progress(done)
-    report.added += len(added)
-    report.updated += len(changed)
-    report.unchanged += len(unchanged)
-
+    touched = False
     with _bulk_settings(conn):
-        # An added id may exist under another source name (e.g. a renamed source).
-        _delete_structures(
-            conn, _existing_ids(conn, [str(r["id"]) for r in added]), forget_favorites=False
-        )
-        _insert_many(conn, "structures", added)
-        if changed:
-            cols = [c for c in changed[0] if c != "id"]
-            conn.executemany(
-                f"UPDATE structures SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-                [[r[c] for c in cols] + [r["id"]] for r in changed],
-            )
-            conn.executemany(
-                "DELETE FROM services WHERE structure_id = ?", [(r["id"],) for r in changed]
-            )
-        _insert_many(conn, "services", services, verb="INSERT OR REPLACE")
-        conn.executemany(
-            "UPDATE structures SET import_id = ? WHERE id = ?",
-            [(import_id, sid) for sid in unchanged],
-        )
+        for batch in _batches(list(merged.items()), WRITE_BATCH):
+            added: list[dict[str, object]] = []
+            changed: list[dict[str, object]] = []
+            unchanged: list[str] = []
+            services: list[dict[str, object]] = []
+            for sid, record in batch:
+                row = _structure_row(record, sid)
+                rows = _service_rows(record, sid)
+                row["content_hash"] = _hash({**row, "services": [s["content_hash"] for s in rows]})
+                row["import_id"] = import_id
+                row["absent"] = 0
+                report.services += len(rows)
+                previous = existing.get(sid)
+                if previous is None:
+                    added.append(row)
+                    services.extend(rows)
+                elif previous[1] != row["content_hash"] or previous[2]:
+                    changed.append(row)
+                    services.extend(rows)
+                else:
+                    unchanged.append(sid)
+            report.added += len(added)
+            report.updated += len(changed)
+            report.unchanged += len(unchanged)
+            _write_batch(conn, import_id, added, changed, unchanged, services, existing)
+            touched = touched or bool(added or changed)
+            done += len(batch)
+            if progress:
+                progress(done)
         if complete_sources:
             gone = [sid for sid in existing if sid not in merged]
             _retire(conn, gone, report)
-        _index(conn, added, changed, services, existing)
-        tag_rows(conn, [*added, *changed], services)
-        if added or changed or report.removed:
+        if touched or report.removed:
             refresh_terms(conn)
     conn.execute(
         "UPDATE sources SET name = ?, added = ?, updated = ?, unchanged = ?, rejected = ?,"
@@ -228,6 +220,41 @@ def write_records(
     return report
 
 
+def _write_batch(
+    conn: sqlite3.Connection,
+    import_id: int | None,
+    added: list[dict[str, object]],
+    changed: list[dict[str, object]],
+    unchanged: list[str],
+    services: list[dict[str, object]],
+    existing: dict[str, tuple[int, str | None, int]],
+) -> None:
+    # An added id may exist under another source name (e.g. a renamed source).
+    _delete_structures(
+        conn, _existing_ids(conn, [str(r["id"]) for r in added]), forget_favorites=False
+    )
+    _insert_many(conn, "structures", added)
+    if changed:
+        cols = [c for c in changed[0] if c != "id"]
+        conn.executemany(
+            f"UPDATE structures SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+            [[r[c] for c in cols] + [r["id"]] for r in changed],
+        )
+        conn.executemany(
+            "DELETE FROM services WHERE structure_id = ?", [(r["id"],) for r in changed]
+        )
+    _insert_many(conn, "services", services, verb="INSERT OR REPLACE")
+    conn.executemany(
+        "UPDATE structures SET import_id = ? WHERE id = ?",
+        [(import_id, sid) for sid in unchanged],
+    )
+    _index(conn, added, changed, services, existing)
+    tag_rows(conn, [*added, *changed], services)
+
+
+# Records are prepared and written this many at a time: memory stays flat on big files.
+WRITE_BATCH = 2000
+
 # Page cache for one import: the structures, services and FTS B-trees stay in memory
 # instead of being re-read from disk for every batch (negative = KiB).
 IMPORT_CACHE_KIB = 64 * 1024
@@ -243,9 +270,13 @@ def _bulk_settings(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {before}")
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    return _batches(items, size)
 
 
 def _existing_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
