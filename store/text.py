@@ -36,7 +36,7 @@ _CONTROL = re.compile(
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences
     r"|\x1b[@-_]"  # other two-byte escapes
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0/C1 controls except \t and \n
-    r"|[\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi controls
+    r"|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi controls
 )
 
 

@@ -78,7 +78,7 @@ def run_list(args: argparse.Namespace) -> int:
     if not notes:
         print("Aucune note.")
     for note in notes:
-        who = f" ({note.author})" if note.author else ""
+        who = f" ({clean_display(note.author)})" if note.author else ""
         print(f"{note.created_at}{who} · {clean_display(note.structure_nom)} [{note.structure_id}]")
         for line in clean_display(note.text).splitlines():
             print(f"    {line}")

@@ -7,6 +7,7 @@ import argparse
 from store import kinds
 from store.communes import resolve_place
 from store.search import search
+from store.text import clean_display
 
 from .common import CliError, open_cli_store, positive_int, print_json
 
@@ -52,10 +53,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"Aucune structure pour « {args.query} ».")
         return 0
     for hit in hits:
-        place = " ".join(p for p in (hit.code_postal, hit.commune) if p)
+        place = clean_display(" ".join(p for p in (hit.code_postal, hit.commune) if p))
         distance = format_distance(hit.distance_km)
         print(
-            f"{hit.id}  {hit.nom}  · {kinds.label(hit.kind)} · {place}"
+            f"{hit.id}  {clean_display(hit.nom)}  · {kinds.label(hit.kind)} · {place}"
             + (f" · {distance}" if distance else "")
         )
     return 0

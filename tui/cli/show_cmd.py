@@ -64,7 +64,7 @@ def render_text(s: dict) -> list[str]:  # type: ignore[type-arg]
             lines.append(f"{label} : {c(str(value))}")
     if s.get("horaires_accueil"):
         lines.append(
-            f"Horaires : {c(s['horaires_accueil'])} — {state(s['horaires_accueil']).label}"
+            f"Horaires : {c(s['horaires_accueil'])} — {c(state(s['horaires_accueil']).label)}"
         )
     if s.get("description"):
         lines.append("")
@@ -80,13 +80,13 @@ def render_text(s: dict) -> list[str]:  # type: ignore[type-arg]
         lines.append("")
         lines.append("Notes :")
         for note in s["notes"]:
-            who = f" ({note['author']})" if note.get("author") else ""
+            who = f" ({c(note['author'])})" if note.get("author") else ""
             lines.append(f"  {note['created_at']}{who} : {c(note['text'])}")
     source = s.get("import") or {}
     lines.append("")
     lines.append(
-        f"Source : {s['source']}" + (f" — {source.get('path')}" if source.get("path") else "")
+        f"Source : {c(s['source'])}" + (f" — {c(source['path'])}" if source.get("path") else "")
     )
     if s.get("date_maj"):
-        lines.append(f"Mise à jour : {s['date_maj']}")
+        lines.append(f"Mise à jour : {c(s['date_maj'])}")
     return lines
