@@ -33,7 +33,7 @@ def test_a_test_cannot_open_an_internet_socket() -> None:
         finally:
             sock.close()
     with pytest.raises((SocketBlockedError, SocketConnectBlockedError)):
-        socket.create_connection(("93.184.215.14", 443), timeout=1)
+        socket.create_connection(("198.51.100.7", 443), timeout=1)
 
 
 def test_loopback_stays_available_for_the_update_test() -> None:
