@@ -130,7 +130,8 @@ def phase_baseline(db: str, structures: str, services: str) -> dict:
 # -- search ---------------------------------------------------------------------------------
 
 
-def phase_filter(db: str) -> dict:
+def _filter_round(db: str) -> tuple[list[float], dict[str, float], dict[str, str | None], float]:
+    """The 30 queries typed keystroke by keystroke on a fresh connection (as a new app)."""
     from store.db import Store
     from store.search import search
 
@@ -138,27 +139,50 @@ def phase_filter(db: str) -> dict:
         conn = store.conn
         start = time.perf_counter()
         search(conn, "a", limit=50)  # first query: loads the vocabulary once per connection
-        warm_ms = (time.perf_counter() - start) * 1000
+        first_ms = (time.perf_counter() - start) * 1000
         latencies: list[float] = []
-        per_query: dict[str, float] = {}
+        worst: dict[str, float] = {}
         tops: dict[str, str | None] = {}
         for query in QUERIES:
-            worst = 0.0
+            hits = []
             for typed in keystrokes(query):
                 t0 = time.perf_counter()
                 hits = search(conn, typed, limit=50)
                 ms = (time.perf_counter() - t0) * 1000
                 latencies.append(ms)
-                worst = max(worst, ms)
-            per_query[query] = round(worst, 1)
+                worst[query] = round(max(worst.get(query, 0.0), ms), 1)
             tops[query] = hits[0].nom if hits else None
+    return latencies, worst, tops, first_ms
+
+
+def phase_filter(db: str, rounds: str = "3") -> dict:
+    """Rounds of the 30 queries; the first round meets a cold connection and page cache."""
+    all_latencies: list[float] = []
+    per_round: list[dict[str, float]] = []
+    worst: dict[str, float] = {}
+    tops: dict[str, str | None] = {}
+    first_ms: list[float] = []
+    for _ in range(int(rounds)):
+        latencies, round_worst, tops, first = _filter_round(db)
+        all_latencies += latencies
+        first_ms.append(round(first, 1))
+        per_round.append(
+            {
+                "p50_ms": round(percentile(latencies, 50), 2),
+                "p95_ms": round(percentile(latencies, 95), 2),
+                "max_ms": round(max(latencies), 1),
+            }
+        )
+        for query, ms in round_worst.items():
+            worst[query] = max(worst.get(query, 0.0), ms)
     return {
-        "filter_p50_ms": round(percentile(latencies, 50), 2),
-        "filter_p95_ms": round(percentile(latencies, 95), 2),
-        "filter_max_ms": round(max(latencies), 1),
-        "filter_keystrokes": len(latencies),
-        "first_search_ms": round(warm_ms, 1),
-        "filter_worst_per_query_ms": per_query,
+        "filter_p50_ms": round(percentile(all_latencies, 50), 2),
+        "filter_p95_ms": round(percentile(all_latencies, 95), 2),
+        "filter_max_ms": round(max(all_latencies), 1),
+        "filter_keystrokes": len(all_latencies),
+        "filter_rounds": per_round,
+        "first_search_ms": first_ms[0],
+        "filter_worst_per_query_ms": worst,
         "filter_top": tops,
         "filter_rss_mb": peak_rss_mb(),
     }

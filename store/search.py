@@ -177,13 +177,17 @@ class Vocabulary:
         return term in self._known
 
     def completions(self, prefix: str, limit: int) -> list[str]:
-        """Terms starting with `prefix`: all of them, or the `limit` most frequent."""
+        """Terms starting with `prefix`: all of them, or the `limit` most frequent in names
+        and places (small words left out: they narrow nothing)."""
         start = bisect.bisect_left(self.terms, prefix)
         end = bisect.bisect_left(self.terms, prefix + "\uffff", lo=start)
         if end - start <= limit:
             return self.terms[start:end]
-        best = heapq.nlargest(limit, range(start, end), key=self.docs.__getitem__)
-        return [self.terms[i] for i in sorted(best)]
+        candidates = (i for i in range(start, end) if self.terms[i] not in STOPWORDS)
+        best = heapq.nlargest(limit, candidates, key=self.docs.__getitem__)
+        return [self.terms[i] for i in sorted(best) if self.docs[i] > 0] or [
+            self.terms[i] for i in sorted(best)
+        ]
 
     def close(self, word: str, limit: int = FUZZY_TERMS) -> list[str]:
         """Close spellings of `word` (typos, missing or doubled letters)."""
@@ -227,9 +231,21 @@ def _load_terms(conn: sqlite3.Connection) -> list[tuple[str, int]]:
 
 
 def refresh_terms(conn: sqlite3.Connection) -> None:
-    """Copy the index vocabulary into `search_terms` (after an import changed the index)."""
+    """Copy the index vocabulary into `search_terms` (after an import changed the index).
+
+    `docs` counts the structures whose name or place holds the term: completions of a short
+    prefix prefer what is typed to find a structure (terms only found in services count 0).
+    """
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab_col "
+        "USING fts5vocab(main, structures_fts, 'col')"
+    )
     conn.execute("DELETE FROM search_terms")
-    conn.execute("INSERT INTO search_terms(term, docs) SELECT term, doc FROM structures_fts_vocab")
+    conn.execute(
+        "INSERT INTO search_terms(term, docs) SELECT term, "
+        "sum(CASE WHEN col IN ('nom', 'lieu') THEN doc ELSE 0 END) "
+        "FROM temp.search_vocab_col GROUP BY term"
+    )
 
 
 def _vocabulary(conn: sqlite3.Connection) -> Vocabulary:
