@@ -153,7 +153,7 @@ def table(result: dict[str, object]) -> str:
         ("Import plancher (insert_all)", _fmt(r.get("import_baseline_s"), " s"), ""),
         ("Rapport import / plancher", _fmt(r.get("import_ratio"), "×"),
          _verdict("import_ratio", r)),
-        ("Ré-import inchangé", _fmt(r.get("reimport_s"), " s"), ""),
+        ("Ré-import des mêmes fichiers", _fmt(r.get("reimport_s"), " s"), ""),
         ("Filtre p50 (par touche)", _fmt(r.get("filter_p50_ms"), " ms"), ""),
         ("Filtre p95 (par touche)", _fmt(r.get("filter_p95_ms"), " ms"),
          _verdict("filter_p95_ms", r)),
