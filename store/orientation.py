@@ -192,7 +192,7 @@ def _box(place: Commune, radius_km: float) -> tuple[float, float, float, float] 
 
 _COLUMNS = (
     "id, nom, kind, commune, code_postal, code_insee, departement, adresse, telephone,"
-    " latitude, longitude, horaires_accueil, date_maj, zone_intervention"
+    " latitude, longitude, horaires_accueil, date_maj, zone_intervention, geo_approx"
 )
 
 
@@ -421,7 +421,10 @@ def _finish(
     if c.theme:
         text = theme_label(c.theme)
         reasons.append(text[:1].lower() + text[1:])
-    if c.distance_km is not None:
+    if c.distance_km is not None and row[14] and row[3]:
+        # Placed at its commune's centre: say where, the distance is only approximate.
+        reasons.append(f"à {row[3]} (≈ {format_km(c.distance_km)})")
+    elif c.distance_km is not None:
         reasons.append(format_km(c.distance_km))
     elif place is not None and row[5] and row[5] == place.insee:
         reasons.append(f"à {row[3] or place.nom}")

@@ -54,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         place = clean_display(" ".join(p for p in (hit.code_postal, hit.commune) if p))
+        if not place and hit.departement:
+            place = f"département {clean_display(hit.departement)}"
         distance = format_distance(hit.distance_km)
         print(
             f"{hit.id}  {clean_display(hit.nom)}  · {kinds.label(hit.kind)} · {place}"

@@ -17,14 +17,14 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("entrée", "lire le détail (flèches pour le faire défiler)"),
     ("n", "écrire une note sur la structure"),
     ("m", "mes notes : toutes les notes, les modifier ou les masquer"),
-    ("o", "orienter : partir du besoin de la personne"),
+    ("o, ctrl+o", "orienter : partir du besoin de la personne"),
     ("p", "fiche pour la personne (fichier + presse-papiers)"),
     ("f", "ajouter ou retirer des favoris"),
     ("r", "réglages : initiales, thème, format des fiches"),
     ("tab", "passer aux filtres (lieu, type, thématique, ouvert, favoris)"),
     ("ctrl+p", "palette : structures, communes, types"),
     ("? ou F1", "cette aide"),
-    ("échap", "fermer une fenêtre, revenir à la recherche"),
+    ("échap", "passer de la recherche à la liste et retour ; fermer une fenêtre"),
     ("ctrl+q", "quitter"),
 )
 

@@ -81,7 +81,8 @@ class MainScreen(Screen[None]):
         Binding("r", "settings", "Réglages", id="settings"),
         Binding("question_mark", "help", "Aide", id="help", key_display="?"),
         Binding("f1", "help", "Aide", id="help-f1"),
-        Binding("escape", "focus_search", "Recherche", show=False),
+        Binding("escape", "toggle_focus", "Recherche / liste", show=False),
+        Binding("ctrl+o", "orientation", "Orienter", show=False, priority=True),
         Binding("down", "cursor_down", show=False),
         Binding("up", "cursor_up", show=False),
     ]
@@ -278,6 +279,14 @@ class MainScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------------
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
+
+    def action_toggle_focus(self) -> None:
+        """Escape leaves the search box for the list (where single-letter keys act), and back."""
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one("#results", ResultsList).focus()
+        else:
+            search.focus()
 
     def _move(self, delta: int) -> None:
         results = self.query_one("#results", ResultsList)

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, HorizontalScroll, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
@@ -112,11 +112,11 @@ class OrientationScreen(Screen[None]):
     OrientationScreen { layout: vertical; }
     OrientationScreen #title { height: 1; text-style: bold; padding: 0 1; }
     OrientationScreen #inputs { height: 3; }
-    OrientationScreen #need { width: 3fr; }
+    OrientationScreen #need { width: 2fr; }
     OrientationScreen #place { width: 1fr; }
-    OrientationScreen #chips { height: auto; max-height: 4; padding: 0 1; }
+    OrientationScreen #add-kind { width: 26; }
+    OrientationScreen #chips { height: 1; padding: 0 1; scrollbar-size-horizontal: 0; }
     OrientationScreen #chips Button { min-width: 8; height: 1; border: none; margin: 0 1 0 0; }
-    OrientationScreen #add-kind { width: 40; }
     OrientationScreen #note { height: auto; padding: 0 1; color: $text-muted; }
     OrientationScreen #results { height: 1fr; }
     OrientationScreen #chosen { height: 1; padding: 0 1; }
@@ -150,12 +150,12 @@ class OrientationScreen(Screen[None]):
                 id="place",
                 suggester=CommuneSuggester(self),
             )
-        with Horizontal(id="chips"):
             yield Select(
                 [(short_label(k.slug), k.slug) for k in kinds_mod.KINDS if k.slug != "autre"],
                 prompt="＋ ajouter un type",
                 id="add-kind",
             )
+        yield HorizontalScroll(id="chips")
         yield Static("", id="note", markup=False)
         yield OptionList(id="results")
         yield Static("", id="chosen", markup=False)
@@ -184,10 +184,13 @@ class OrientationScreen(Screen[None]):
         return f"✗ {name}" if tag in self.off else f"✓ {name}"
 
     def _render_chips(self) -> None:
-        box = self.query_one("#chips", Horizontal)
-        for button in list(box.query(Button)):
-            button.remove()
-        select = self.query_one("#add-kind", Select)
+        self.run_worker(self._rebuild_chips(), group="chips", exclusive=True)
+
+    async def _rebuild_chips(self) -> None:
+        # Removal is asynchronous: wait for it before mounting chips with the same ids.
+        box = self.query_one("#chips", HorizontalScroll)
+        await box.remove_children()
+        buttons = []
         for tag in self._chip_tags():
             button = Button(
                 self._chip_label(tag),
@@ -197,7 +200,8 @@ class OrientationScreen(Screen[None]):
             )
             button.tag = tag  # type: ignore[attr-defined]
             button.tooltip = "Entrée : retirer ou remettre ce besoin"
-            box.mount(button, before=select)
+            buttons.append(button)
+        await box.mount_all(buttons)
 
     @on(Button.Pressed)
     def _toggle_chip(self, event: Button.Pressed) -> None:
