@@ -11,10 +11,22 @@ from dataclasses import dataclass
 from importlib import resources
 
 from .text import normalize
+from .vocab.departements import code_of
 
 _POSTCODE = re.compile(r"^\d{5}$")
 _INSEE = re.compile(r"^(\d{2}|2[AB])\d{3}$", re.IGNORECASE)
 _DEP_SUFFIX = re.compile(r"^(?P<name>.*?)\s*\((?P<dep>\d{2,3}|2[AB])\)\s*$", re.IGNORECASE)
+# "Saint-Denis 93": a département code after the name, without brackets.
+_DEP_TRAILING = re.compile(r"^(?P<name>.*[^\d\s])\s+(?P<dep>\d{2}|2[AB]|97\d)$", re.IGNORECASE)
+# "Paris 15", "paris 15e", "Lyon 3ème", "Marseille 13e arrondissement" (on the normalised text).
+_ARRONDISSEMENT = re.compile(
+    r"^(?P<city>paris|lyon|marseille)\s*(?P<n>\d{1,2})\s*(?:e|eme|er|ere|re|em)?"
+    r"(?:\s*arr(?:ondissement|t)?)?$"
+)
+_ARRONDISSEMENTS = {"paris": ("751", 20), "lyon": ("6938", 9), "marseille": ("132", 16)}
+# Abbreviations workers type in names: "St-Denis", "Ste-Geneviève-des-Bois".
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+MERGED_RATIO = 10  # "Evry" also names Évry-Courcouronnes, ten times bigger: ask which
 
 
 @dataclass(frozen=True)
@@ -36,13 +48,32 @@ class AmbiguousPlace(Exception):
         self.query = query
         self.choices = choices
         names = ", ".join(f"{c.nom} ({c.dep})" for c in choices[:6])
-        super().__init__(f"« {query} » désigne plusieurs communes : {names}… Précisez.")
+        end = "…" if len(choices) > 6 else "."
+        first = choices[0] if choices else None
+        example = f", ex. « {first.nom} ({first.dep}) »" if first else ""
+        super().__init__(
+            f"« {query} » désigne plusieurs communes : {names}{end} "
+            f"Précisez le département{example}, ou le code postal."
+        )
 
 
 class UnknownPlace(Exception):
-    def __init__(self, query: str) -> None:
+    def __init__(self, query: str, message: str | None = None) -> None:
         self.query = query
-        super().__init__(f"« {query} » : commune ou code postal inconnu.")
+        super().__init__(message or f"« {query} » : commune ou code postal inconnu.")
+
+
+class DepartementPlace(UnknownPlace):
+    """A département's name where a commune was expected ("Seine-Saint-Denis")."""
+
+    def __init__(self, query: str, code: str, example: str | None) -> None:
+        self.code = code
+        hint = f", par ex. « {example} »" if example else ""
+        super().__init__(
+            query,
+            f"« {query} » est un département ({code}) : indiquez une commune ou un code "
+            f"postal{hint}.",
+        )
 
 
 def load_communes(conn: sqlite3.Connection) -> None:
@@ -94,9 +125,14 @@ def by_postcode(conn: sqlite3.Connection, code_postal: str) -> list[Commune]:
     return [_row_to_commune(r) for r in rows]
 
 
+def name_key(name: str) -> str:
+    """A commune name as compared: normalised, "St"/"Ste" written out."""
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in normalize(name).split())
+
+
 def by_name(conn: sqlite3.Connection, name: str, dep: str | None = None) -> list[Commune]:
-    """Communes whose normalised name equals `name` (article and hyphens ignored)."""
-    key = normalize(name)
+    """Communes whose normalised name equals `name` (article, hyphens, "St" ignored)."""
+    key = name_key(name)
     candidates = {key}
     for article in ("le ", "la ", "les ", "l "):
         if key.startswith(article):
@@ -153,16 +189,74 @@ def resolve_place(conn: sqlite3.Connection, query: str) -> Commune:
         commune = by_insee(conn, text)
         if commune:
             return commune
+    arrondissement = _arrondissement(conn, text)
+    if arrondissement is not None:
+        return arrondissement
     dep = None
-    match = _DEP_SUFFIX.match(text)
+    match = _DEP_SUFFIX.match(text) or _DEP_TRAILING.match(text)
     if match:
         text, dep = match["name"], match["dep"]
     found = by_name(conn, text, dep)
     if not found:
-        raise UnknownPlace(query)
+        code = code_of(text) if dep is None else None
+        if code:
+            raise DepartementPlace(query, code, _biggest_in(conn, code))
+        # "Cherbourg" for Cherbourg-en-Cotentin: the beginning of one commune's name.
+        found = _names_starting(conn, name_key(text), dep=dep)
+        if not found:
+            raise UnknownPlace(query)
+        if len(found) == 1 or found[0].population >= 5 * max(found[1].population, 1):
+            return found[0]
+        raise AmbiguousPlace(query, found)
+    if dep is None:
+        # "Evry": the small Évry (89), or Évry-Courcouronnes (91), merged and far bigger?
+        bigger = [
+            c
+            for c in _names_starting(conn, name_key(text))
+            if c.population >= MERGED_RATIO * max(found[0].population, 1)
+        ]
+        if bigger:
+            raise AmbiguousPlace(query, bigger + found)
     if len(found) == 1 or found[0].population >= 5 * max(found[1].population, 1):
         return found[0]
     raise AmbiguousPlace(query, found)
+
+
+def _arrondissement(conn: sqlite3.Connection, text: str) -> Commune | None:
+    """"Paris 15", "Lyon 3e", "Marseille 13ème": the arrondissement (a commune of the table)."""
+    match = _ARRONDISSEMENT.match(normalize(text))
+    if not match:
+        return None
+    prefix, count = _ARRONDISSEMENTS[match["city"]]
+    number = int(match["n"])
+    if not 1 <= number <= count:
+        return None
+    width = 5 - len(prefix)
+    return by_insee(conn, f"{prefix}{number:0{width}d}")
+
+
+def _names_starting(
+    conn: sqlite3.Connection, key: str, limit: int = 6, dep: str | None = None
+) -> list[Commune]:
+    """The biggest communes whose name begins with `key` and more words (index range)."""
+    if not key:
+        return []
+    sql = _SELECT + " WHERE nom_norm >= ? AND nom_norm < ? AND type != 'ARM'"
+    params: list[object] = [key + " ", key + "!"]
+    if dep:
+        sql += " AND dep = ?"
+        params.append(dep.upper().zfill(2))
+    rows = conn.execute(sql + " ORDER BY population DESC LIMIT ?", [*params, limit]).fetchall()
+    return [_row_to_commune(r) for r in rows]
+
+
+def _biggest_in(conn: sqlite3.Connection, dep: str) -> str | None:
+    row = conn.execute(
+        "SELECT nom_complet FROM communes WHERE dep = ? AND type != 'ARM'"
+        " ORDER BY population DESC LIMIT 1",
+        (dep,),
+    ).fetchone()
+    return row[0] if row else None
 
 
 def find_in_text(conn: sqlite3.Connection, text: str) -> Commune | None:

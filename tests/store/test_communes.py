@@ -4,6 +4,7 @@ import pytest
 
 from store.communes import (
     AmbiguousPlace,
+    DepartementPlace,
     UnknownPlace,
     complete,
     departement_of,
@@ -57,3 +58,56 @@ def test_distance_and_departement() -> None:
     assert departement_of("97411") == "974"
     assert departement_of("77000") == "77"
     assert departement_of("") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "insee"),
+    [
+        ("Paris 15", "75115"),
+        ("paris 15e", "75115"),
+        ("Paris 20ème", "75120"),
+        ("Lyon 3", "69383"),
+        ("Lyon 1er", "69381"),
+        ("Marseille 13e arrondissement", "13213"),
+        ("75015", "75115"),
+        ("St Denis (93)", "93066"),
+        ("Saint-Denis 93", "93066"),
+        ("Ste-Geneviève-des-Bois", "91549"),
+        ("Cherbourg", "50129"),  # the beginning of one merged commune's name
+        ("Garges", "95268"),
+        ("Paris", "75056"),
+        ("Lyon", "69123"),
+    ],
+)
+def test_resolve_place_as_workers_type_it(store: Store, typed: str, insee: str) -> None:
+    assert resolve_place(store.conn, typed).insee == insee
+
+
+def test_arrondissement_out_of_range_is_unknown(store: Store) -> None:
+    with pytest.raises(UnknownPlace):
+        resolve_place(store.conn, "Paris 21")
+
+
+def test_a_departement_name_asks_for_a_commune(store: Store) -> None:
+    with pytest.raises(DepartementPlace) as info:
+        resolve_place(store.conn, "Seine-Saint-Denis")
+    assert info.value.code == "93"
+    assert "est un département (93)" in str(info.value)
+    assert isinstance(info.value, UnknownPlace)  # callers that catch UnknownPlace still work
+
+
+def test_a_small_namesake_of_a_big_merged_commune_asks_which(store: Store) -> None:
+    # "Evry": a worker most likely means Évry-Courcouronnes (91), not Évry (89).
+    with pytest.raises(AmbiguousPlace) as info:
+        resolve_place(store.conn, "Evry")
+    assert [c.insee for c in info.value.choices][:1] == ["91228"]
+    assert resolve_place(store.conn, "Évry (89)").dep == "89"
+
+
+def test_ambiguous_message_says_how_to_choose(store: Store) -> None:
+    with pytest.raises(AmbiguousPlace) as info:
+        resolve_place(store.conn, "St-Denis")
+    message = str(info.value)
+    assert "Saint-Denis (93)" in message
+    assert "Précisez le département, ex. « Saint-Denis (" in message
+    assert "…." not in message
