@@ -223,7 +223,7 @@ def resolve_place(conn: sqlite3.Connection, query: str) -> Commune:
 
 
 def _arrondissement(conn: sqlite3.Connection, text: str) -> Commune | None:
-    """"Paris 15", "Lyon 3e", "Marseille 13ème": the arrondissement (a commune of the table)."""
+    """The arrondissement typed as "Paris 15", "Lyon 3e", "Marseille 13ème"."""
     match = _ARRONDISSEMENT.match(normalize(text))
     if not match:
         return None
