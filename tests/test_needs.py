@@ -102,6 +102,29 @@ CASES = [
     ),
     ("créer une micro-entreprise", "france-travail|association", "creer-une-entreprise--*"),
     ("pas de chauffage cet hiver, facture EDF impayée", "pimms|ccas", "difficultes-financieres--*"),
+    # met during the field review (each was missed or misranked before)
+    ("pims", "pimms", ADM + "*"),
+    ("elle veut se pacser", "mairie", ADM + "*"),
+    ("dossier de mariage", "mairie", ADM + "*"),
+    ("inscription sur les listes électorales", "mairie", ""),
+    ("demande d'aide sociale", "ccas", ""),
+    ("un écrivain pour sa lettre", "ecrivain-public", ADM + "*"),
+    ("il n'a pas d'ordi", "mediation-numerique", "numerique--*"),
+    ("complémentaire santé", "cpam", "sante--acces-aux-soins"),
+    ("elle attend un bébé", "service-social-departemental|caf", "famille--*"),
+    ("plus de couches pour le petit", "aide-alimentaire|epicerie-solidaire", ""),
+]
+
+# Where the first kind must come before the second (the worker's usual answer first).
+ORDER = [
+    ("aide sociale", "ccas", "france-services"),
+    ("inscription liste électorale", "mairie", "france-services"),
+]
+# A kind that must be among the best three, not only the obvious one.
+ALSO = [
+    ("domiciliation", "mairie"),  # the CCAS is reached at the town hall
+    ("CCAS", "mairie"),
+    ("permis de conduire", "france-services"),  # renewing it goes through ANTS
 ]
 
 TWO_NEEDS = [
@@ -209,3 +232,15 @@ def test_content_words_fold_and_drop_small_words() -> None:
 
 def test_vocabulary_is_compiled_once() -> None:
     assert vocabulary() is vocabulary()
+
+
+@pytest.mark.parametrize(("text", "first", "second"), ORDER)
+def test_usual_answer_comes_first(text: str, first: str, second: str) -> None:
+    found = [k for k, _ in interpret(text).kinds]
+    assert first in found
+    assert second not in found or found.index(first) < found.index(second), found
+
+
+@pytest.mark.parametrize(("text", "kind"), ALSO)
+def test_second_answer_is_among_the_best_three(text: str, kind: str) -> None:
+    assert kind in interpret(text).top_kinds(3)
