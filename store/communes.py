@@ -67,7 +67,7 @@ class DepartementPlace(UnknownPlace):
     """A département's name where a commune was expected ("Seine-Saint-Denis")."""
 
     def __init__(self, query: str, code: str, example: str | None) -> None:
-        self.code = code
+        self.dep = code
         hint = f", par ex. « {example} »" if example else ""
         super().__init__(
             query,

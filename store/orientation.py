@@ -26,7 +26,12 @@ from .vocab.thematiques import label as theme_label
 FIRST_CLASS = frozenset({"pimms", "france-services", "ecrivain-public", "epicerie-solidaire"})
 MAX_WANTED = 6  # kinds and thématiques taken from the interpretation
 MIN_SHARE = 0.3  # ... when their score is at least this share of the best one
-RADII_KM = (25.0, 70.0, 200.0, None)  # widened until enough candidates (None: anywhere)
+# Widened until enough candidates; beyond the last, a suggestion is of no use to the person
+# (a worker in Bordeaux is not helped by a point-justice 500 km away).
+RADII_KM = (25.0, 70.0, MAX_KM := 200.0)
+NEAR_DEPS_KM = 70.0  # a structure without coordinates counts only in a département this near
+OUTSIDE_ZONE_KM = 25.0  # outside its zone of eligibility: shown only this near (data may lag)
+RESERVED_SHARE = 0.5  # a need's best structure is kept among the first when its fit is this
 NO_COORDS_SAME_DEP = 0.3  # proximity credit of a structure known only by its département
 # Fit (squared, relative to the best recognised need) dominates: a worker who typed "écrivain
 # public" wants one, even a little farther than a PIMMS next door.
@@ -223,6 +228,7 @@ class _Candidate:
     reasons: list[str] = field(default_factory=list)
     open_now: bool | None = None
     hours: str | None = None
+    outside_zone: bool = False
 
 
 def _fit(
@@ -367,6 +373,7 @@ def orient(
         return result
 
     radii: Sequence[float | None] = RADII_KM if place is not None else (None,)
+    near_deps = set(departements_near(conn, place, NEAR_DEPS_KM)) if place else set()
     ranked: list[tuple[float, str, str]] = []
     for radius in radii:
         deps = departements_near(conn, place, radius) if place and radius else None
@@ -378,6 +385,8 @@ def orient(
             km, proximity = _proximity(row, place)
             if radius is not None and km is not None and km > radius:
                 continue
+            if place is not None and km is None and dep not in near_deps:
+                continue  # no address, and its département is too far to say
             score = WEIGHTS["fit"] * fit**2 + WEIGHTS["proximity"] * proximity
             ranked.append((score, sid, found))
         if len(ranked) >= limit:
@@ -394,14 +403,60 @@ def orient(
         shortlist.append(_Candidate(row, fit, group, theme, km, proximity, score))
     services = _services_info(conn, [c.row[0] for c in shortlist])
     for c in shortlist:
-        _finish(c, services.get(c.row[0], {}), place, now)
+        _finish(c, services.get(c.row[0], {}), place, now, wanted_kinds)
+    if place is not None:
+        # Outside its zone of eligibility and not next door: the person cannot go there.
+        shortlist = [
+            c
+            for c in shortlist
+            if not c.outside_zone
+            or (c.distance_km is not None and c.distance_km <= OUTSIDE_ZONE_KM)
+        ]
     shortlist.sort(key=lambda c: (-c.score, c.distance_km or 0.0, c.row[1]))
-    result.suggestions = [_suggestion(c) for c in shortlist[:limit]]
+    chosen = _with_every_need(shortlist, picked, wanted_kinds, wanted_themes, limit)
+    result.suggestions = [_suggestion(c) for c in chosen]
     return result
 
 
+def _facets(wanted: dict[str, float], prefix: str = "") -> list[str]:
+    return [prefix + k for k, share in wanted.items() if share >= RESERVED_SHARE][:3]
+
+
+def _with_every_need(
+    ranked: list[_Candidate],
+    tags_of: dict[str, str],
+    kinds: dict[str, float],
+    themes: dict[str, float],
+    limit: int,
+) -> list[_Candidate]:
+    """The best `limit` candidates, but each recognised need keeps its best structure.
+
+    "Plus rien à manger et refaire ses papiers" near Melun: six France Services close by
+    would otherwise push the food bank of the département out of the list.
+    """
+    facets = _facets(kinds, "kind:") + _facets(themes)
+    kept: list[_Candidate] = []
+    for facet in facets[: max(1, limit // 2)]:
+        for c in ranked:
+            if facet in tags_of[c.row[0]].split("|"):
+                if c not in kept and (not kept or c.fit >= RESERVED_SHARE):
+                    kept.append(c)
+                break
+    for c in ranked:
+        if len(kept) >= limit:
+            break
+        if c not in kept:
+            kept.append(c)
+    kept = kept[:limit]
+    return sorted(kept, key=lambda c: (-c.score, c.distance_km or 0.0, c.row[1]))
+
+
 def _finish(
-    c: _Candidate, services: dict[str, list], place: Commune | None, now: dt.datetime
+    c: _Candidate,
+    services: dict[str, list],
+    place: Commune | None,
+    now: dt.datetime,
+    wanted_kinds: dict[str, float] | None = None,
 ) -> None:
     row = c.row
     hours_text = row[11] or next(iter(services.get("hours", [])), None)
@@ -414,10 +469,13 @@ def _finish(
     )
     if eligible is False:
         c.score -= 0.4  # outside its zone: the person cannot go there
+        c.outside_zone = True
     c.open_now, c.hours = open_now, hours_text
     reasons = [short_label(row[2])]
     if c.group != row[2]:
         reasons.append(short_label(c.group))
+    if row[2] == "mairie" and "ccas" in (wanted_kinds or {}):
+        reasons.append("CCAS : s'adresser à la mairie")
     if c.theme:
         text = theme_label(c.theme)
         reasons.append(text[:1].lower() + text[1:])
@@ -430,6 +488,8 @@ def _finish(
         reasons.append(f"à {row[3] or place.nom}")
     elif place is not None and row[6] and row[6] == place.dep:
         reasons.append(f"même département ({row[6]})")
+    elif place is not None and row[6]:
+        reasons.append(f"département voisin ({row[6]})")
     if hours_reason:
         reasons.append(hours_reason)
     if eligible is True:

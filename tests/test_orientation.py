@@ -11,8 +11,8 @@ import pytest
 from store.communes import AmbiguousPlace, UnknownPlace
 from store.db import Store
 from store.journal import JournalError, log_orientation, summarize
-from store.models import StructureRecord
-from store.orientation import departements_near, grouped, orient
+from store.models import ServiceRecord, StructureRecord
+from store.orientation import MAX_KM, departements_near, grouped, orient
 from store.tags import kinds_in_name
 from store.writer import ImportReport, write_records
 from tests.orientation_helpers import SOURCE, fixture_records, load_fixture
@@ -109,9 +109,131 @@ def test_no_place_and_unknown_need(loaded: Store) -> None:
     assert orient(loaded.conn, "xyzzy plugh", "Toulouse").suggestions == []
 
 
-def test_far_away_is_still_suggested_when_nothing_is_near(loaded: Store) -> None:
-    result = orient(loaded.conn, "PIMMS", "Sarcelles", now=TUESDAY_10)
-    assert result.suggestions and result.suggestions[0].distance_km > 300
+def test_nothing_farther_than_the_widest_radius_is_suggested(loaded: Store) -> None:
+    # The only PIMMS are in Toulouse and Lyon, 400+ km from Sarcelles: of no use there.
+    assert orient(loaded.conn, "PIMMS", "Sarcelles", now=TUESDAY_10).suggestions == []
+    # Within the widest radius, a PIMMS farther than the first ones is still suggested.
+    near_lyon = orient(loaded.conn, "PIMMS", "Saint-Étienne", now=TUESDAY_10).suggestions
+    assert [s.nom for s in near_lyon] == ["PIMMS Médiation Presqu'île (fictif)"]
+    assert near_lyon[0].distance_km is not None and 40 < near_lyon[0].distance_km < MAX_KM
+
+
+def _write(store: Store, records: list[StructureRecord]) -> None:
+    report = ImportReport(path="fictif", format="test")
+    with store.transaction() as conn:
+        write_records(conn, records, report)
+
+
+def _france_services_around_melun(count: int) -> list[StructureRecord]:
+    return [
+        StructureRecord(
+            nom=f"France services n°{i} (fictif)",
+            source="fictif-qa",
+            source_id=f"fs{i}",
+            kind="france-services",
+            commune="Melun",
+            code_postal="77000",
+            departement="77",
+            latitude=48.54 + i / 200,
+            longitude=2.66,
+        )
+        for i in range(count)
+    ]
+
+
+def test_each_need_of_a_sentence_keeps_its_best_structure(store: Store) -> None:
+    # Many France Services next door, and the food bank known only by its département.
+    _write(
+        store,
+        [
+            *_france_services_around_melun(8),
+            StructureRecord(
+                nom="Banque alimentaire de Seine-et-Marne (fictif)",
+                source="fictif-qa",
+                source_id="ba77",
+                kind="aide-alimentaire",
+                departement="77",
+            ),
+        ],
+    )
+    need = "elle n'a plus rien à manger et doit refaire ses papiers"
+    result = orient(store.conn, need, "Melun", limit=5, now=TUESDAY_10)
+    assert len(result.suggestions) == 5
+    assert "Banque alimentaire de Seine-et-Marne (fictif)" in names(result)
+    # One need alone: the list is the nearest France Services, nothing reserved.
+    alone = orient(store.conn, "refaire ses papiers", "Melun", limit=5, now=TUESDAY_10)
+    assert all(s.kind == "france-services" for s in alone.suggestions)
+
+
+def test_far_structures_without_address_or_outside_their_zone_are_left_out(
+    store: Store,
+) -> None:
+    _write(
+        store,
+        [
+            StructureRecord(
+                nom="Point-justice du Nord (fictif)",
+                source="fictif-qa",
+                source_id="pj59",
+                kind="point-justice",
+                departement="59",
+            ),
+            StructureRecord(
+                nom="Point-justice de l'Oise (fictif)",
+                source="fictif-qa",
+                source_id="pj60",
+                kind="point-justice",
+                departement="60",
+            ),
+            StructureRecord(
+                nom="Point-justice de Villecresnes (fictif)",
+                source="fictif-qa",
+                source_id="pj94",
+                kind="point-justice",
+                commune="Villecresnes",
+                departement="94",
+                latitude=48.72,
+                longitude=2.53,
+                services=[
+                    ServiceRecord(
+                        nom="Permanence juridique (fictif)",
+                        source_id="pj94-1",
+                        zone_eligibilite=["94"],
+                    )
+                ],
+            ),
+        ],
+    )
+    result = orient(store.conn, "besoin d'un avocat", "Sarcelles", now=TUESDAY_10)
+    # The Nord is 200 km away with no address: left out. The Oise borders the Val-d'Oise.
+    assert names(result) == ["Point-justice de l'Oise (fictif)"]
+    assert "département voisin (60)" in result.suggestions[0].reasons
+    # It serves the 94 only: shown for Vincennes, 16 km; left out for Sarcelles, 33 km.
+    assert "Point-justice de Villecresnes (fictif)" in names(
+        orient(store.conn, "besoin d'un avocat", "Vincennes", now=TUESDAY_10)
+    )
+
+
+def test_a_ccas_need_points_to_the_mairie_when_no_ccas_is_known(store: Store) -> None:
+    _write(
+        store,
+        [
+            StructureRecord(
+                nom="Mairie de Melun (fictif)",
+                source="fictif-qa",
+                source_id="m77288",
+                kind="mairie",
+                commune="Melun",
+                departement="77",
+                latitude=48.54,
+                longitude=2.66,
+            )
+        ],
+    )
+    for need in ("domiciliation", "CCAS", "demande d'aide sociale"):
+        result = orient(store.conn, need, "Melun", now=TUESDAY_10)
+        assert names(result) == ["Mairie de Melun (fictif)"], need
+        assert "CCAS : s'adresser à la mairie" in result.suggestions[0].reasons
 
 
 def test_places(loaded: Store) -> None:
@@ -235,6 +357,12 @@ def test_cli_orient_text_and_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--db", str(db), "orient", "dettes", "--near", "Saint-Denis"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Précisez" in err and "Traceback" not in err
+    assert main(["--db", str(db), "orient", "PIMMS", "--near", "Sarcelles"]) == 0
+    out = capsys.readouterr().out
+    assert "Aucune structure pour ce besoin à moins de 200 km de Sarcelles" in out
+    assert main(["--db", str(db), "orient", "PIMMS", "--near", "Seine-Saint-Denis"]) == 1
+    err = capsys.readouterr().err
+    assert "est un département (93)" in err and err.count("\n") == 1
 
 
 def test_cli_journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

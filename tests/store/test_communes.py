@@ -91,7 +91,7 @@ def test_arrondissement_out_of_range_is_unknown(store: Store) -> None:
 def test_a_departement_name_asks_for_a_commune(store: Store) -> None:
     with pytest.raises(DepartementPlace) as info:
         resolve_place(store.conn, "Seine-Saint-Denis")
-    assert info.value.code == "93"
+    assert info.value.dep == "93"
     assert "est un département (93)" in str(info.value)
     assert isinstance(info.value, UnknownPlace)  # callers that catch UnknownPlace still work
 

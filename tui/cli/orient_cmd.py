@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from store.orientation import grouped, orient, short_label
+from store.orientation import MAX_KM, grouped, orient, short_label
 from store.text import clean_display
 from store.vocab.thematiques import label as theme_label
 
@@ -40,6 +40,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"Besoin compris : {kinds}" + (f" — {themes}" if themes else ""))
     if result.location:
         print(f"Près de : {result.location.nom} ({result.location.dep})")
+    if not result.suggestions and result.location:
+        print(
+            f"Aucune structure pour ce besoin à moins de {MAX_KM:.0f} km de "
+            f"{result.location.nom} dans la base. Si elle ne couvre pas ce territoire, "
+            "ajoutez son annuaire : aiguillage import FICHIER (ou aiguillage update)."
+        )
+        return 0
     if not result.suggestions:
         print("Aucune structure trouvée pour ce besoin dans la base.")
         return 0
