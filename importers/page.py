@@ -14,14 +14,15 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from store import kinds
-from store.communes import Commune, by_name, find_in_text
-from store.db import Store
+from store.communes import Commune, by_name, find_in_text, load_communes
 from store.models import StructureRecord
+from store.schema import MIGRATIONS
 from store.text import fold, normalize
 from store.vocab.departements import code_of, region_of
 
@@ -141,14 +142,30 @@ def thematiques_in(text: str | None, min_hits: int = 1) -> list[str]:
     return found
 
 
+_LOOKUP_LOCK = threading.Lock()
+_LOOKUP: list[sqlite3.Connection] = []
+
+
+def _communes_connection() -> sqlite3.Connection:
+    """The embedded communes table in a private in-memory database, built once per process
+    (about 0.3 s) and read-only afterwards: importing five seed files builds it once."""
+    with _LOOKUP_LOCK:
+        if not _LOOKUP:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            for statement in MIGRATIONS[0]:
+                if re.match(r"\s*CREATE (TABLE|INDEX) \w*commune", statement):
+                    conn.execute(statement)
+            with conn:
+                load_communes(conn)
+            conn.execute("PRAGMA query_only = ON")
+            _LOOKUP.append(conn)
+        return _LOOKUP[0]
+
+
 @contextlib.contextmanager
 def communes_lookup() -> Iterator[sqlite3.Connection]:
-    """A private in-memory store holding only the embedded communes table."""
-    store = Store(":memory:")
-    try:
-        yield store.conn
-    finally:
-        store.close()
+    """A read-only connection holding only the embedded communes table (shared, cached)."""
+    yield _communes_connection()
 
 
 def commune_in_name(conn: sqlite3.Connection, name: str, dep: str | None) -> Commune | None:

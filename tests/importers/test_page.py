@@ -90,3 +90,15 @@ def test_real_seed_003_is_manou_partages() -> None:
     assert record.site_web == "manou-partages.org"
     assert record.extra["region"] == "Pays de la Loire"
     assert "remobilisation--lien-social" in record.thematiques
+
+
+def test_communes_lookup_is_built_once_and_read_only() -> None:
+    import sqlite3
+
+    from importers.page import communes_lookup
+
+    with communes_lookup() as first, communes_lookup() as second:
+        assert first is second  # five seed files, one table built
+        assert first.execute("SELECT count(*) FROM communes").fetchone()[0] > 34_000
+        with pytest.raises(sqlite3.OperationalError):
+            first.execute("DELETE FROM communes")

@@ -77,6 +77,7 @@ def test_distance_and_departement() -> None:
         ("Garges", "95268"),
         ("Paris", "75056"),
         ("Lyon", "69123"),
+        ("Marais (60)", "60703"),  # "Aux Marais"
     ],
 )
 def test_resolve_place_as_workers_type_it(store: Store, typed: str, insee: str) -> None:
