@@ -6,12 +6,20 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .text import normalize
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+# Read the store through a memory map: a search keystroke touches scattered FTS pages, and
+# copying them through SQLite's small page cache was most of a query's time. Read-only
+# mapping (SQLite writes through ordinary I/O), so crash safety is unchanged.
+MMAP_BYTES = 512 * 1024 * 1024
 
 
 class StoreError(Exception):
@@ -44,12 +52,22 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self.db = sqlite_utils.Database(self.conn)
+            if not self.in_memory:
+                self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if is_busy(exc):
+                raise  # another process holds the write lock: the caller may retry
             raise StoreError(
                 f"{self.path} : ce fichier n'est pas une base Aiguillage lisible ({exc})."
             ) from None
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils on the same connection, imported on first use (it is slow to import)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:
@@ -115,6 +133,14 @@ class Store:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked/busy": another connection holds the lock."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
 
 
 def _prepare_file(path: Path) -> None:
