@@ -138,3 +138,14 @@ def test_example_searches(seeded: tuple[Path, dict], query: str, expected: str) 
     db, _ = seeded
     names = search_names(db, query)
     assert any(normalize(expected) in normalize(n) for n in names), (query, names)
+
+
+def test_text_search_says_when_a_structure_has_no_place(seeded: tuple[Path, dict]) -> None:
+    # The press kit's "Restos du cœur les relais du cœur Paris" has neither commune nor
+    # département: the line says so instead of ending on a bare separator.
+    db, _ = seeded
+    code, out = cli(db, "search", "relais du coeur", "--limit", "3")
+    assert code == 0 and out
+    lines = out.splitlines()
+    assert all(not line.rstrip().endswith("·") for line in lines), out
+    assert any("lieu non renseigné" in line for line in lines), out

@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         place = clean_display(" ".join(p for p in (hit.code_postal, hit.commune) if p))
         if not place and hit.departement:
             place = f"département {clean_display(hit.departement)}"
+        if not place:
+            place = "lieu non renseigné"
         distance = format_distance(hit.distance_km)
         print(
             f"{hit.id}  {clean_display(hit.nom)}  · {kinds.label(hit.kind)} · {place}"
