@@ -2,8 +2,9 @@
 
 Accepted shapes: a JSON list, JSON Lines, an API page (`{"items": [...]}`) or a CSV, holding
 structures (possibly with nested `services`), services (attached by `structure_id`, possibly
-with the structure nested in each service), or both. A services file imported alone attaches
-to the structures of the same source already in the store (see `prepare`).
+with the structure nested in each service), or both. The file is read as a stream. A services
+file imported alone attaches to the structures of the same source already in the store, without
+rewriting them; a structures file alone keeps the services already stored.
 
 Source names are `data-inclusion:<source>` (`data-inclusion:dora`); source ids are the `id`s.
 Files are not treated as complete snapshots (a département extract must not retire the rest).
@@ -11,22 +12,19 @@ Files are not treated as complete snapshots (a département extract must not ret
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from store.models import LIST_FIELDS, STRUCTURE_FIELDS, Reject, ServiceRecord, StructureRecord
+from store.models import Reject, ServiceRecord, StructureRecord
 from store.vocab.thematiques_v0 import TYPES_V0_TO_V1, to_v1_publics, to_v1_thematiques
-from store.writer import record_id
 
-from .base import Format, ImportFailure, ImportOptions, Parsed, Sample, read_text
+from . import jsonstream
+from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
 from .fields import Checked, code_list, text
 from .tabular import csv_rows, header_index, sniff_delimiter, truthy
 
 PREFIX = "data-inclusion:"
-_STUB = "__stub__"
 _MARKERS = (
     '"structure_id"',
     '"source"',
@@ -123,54 +121,15 @@ def _first_char(path: Path) -> str:
     return chr(stripped[0]) if stripped else ""
 
 
-def _json_error(path: Path, exc: json.JSONDecodeError) -> ImportFailure:
-    return ImportFailure(
-        path,
-        f"JSON invalide ou tronqué ({exc.msg}).",
-        f"ligne {exc.lineno}, colonne {exc.colno}",
-    )
-
-
-def _json_lines(path: Path, content: str) -> Iterator[tuple[str, Any]]:
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield f"ligne {number}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            message = f"JSON invalide ou tronqué ({exc.msg})."
-            raise ImportFailure(path, message, f"ligne {number}") from None
+_LIST_KEYS = ("items", "structures", "services", "results", "data")
 
 
 def _items(path: Path) -> Iterator[tuple[str, Any]]:
-    """(origin, item) for every record of the file, whatever its shape."""
-    first = _first_char(path)
-    if first not in "[{":
+    """(origin, item) for every record of the file, whatever its shape, read as a stream."""
+    if _first_char(path) not in "[{":
         yield from _csv_items(path)
         return
-    content = read_text(path)
-    if first == "{":
-        line, _, rest = content.strip().partition("\n")
-        if rest.strip():
-            try:
-                json.loads(line)
-            except json.JSONDecodeError:
-                pass
-            else:
-                yield from _json_lines(path, content)
-                return
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as exc:
-        raise _json_error(path, exc) from None
-    if isinstance(data, dict):
-        keys = ("items", "structures", "services", "results", "data")
-        lists = [data[k] for k in keys if isinstance(data.get(k), list)]
-        data = [item for part in lists for item in part] if lists else [data]
-    if not isinstance(data, list):
-        raise ImportFailure(path, "JSON inattendu : une liste d'enregistrements est attendue.")
-    for number, item in enumerate(data, start=1):
-        yield f"enregistrement {number}", item
+    yield from jsonstream.records(path, _LIST_KEYS)
 
 
 def _csv_items(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -318,131 +277,96 @@ def _is_service(item: dict[str, Any]) -> bool:
 # -- the whole file ---------------------------------------------------------------------------
 
 
-class _Assembler:
-    """Collects structures and services, then attaches services to their structure."""
+def _stub(key: tuple[str, str], origin: str) -> StructureRecord:
+    """A record that only names its structure: the services are attached to it."""
+    source, structure_id = key
+    return StructureRecord(
+        nom=structure_id,
+        source=source,
+        source_id=structure_id,
+        origin=origin,
+        structure_fields=False,
+    )
+
+
+class _Reader:
+    """Turns the file's items into records as they come.
+
+    A structure item is one record (`services_complete` only when it has a `services` list).
+    Services are attached to their structure by `structure_id`: consecutive services of one
+    structure make one record that names the structure (or carries it, when the service
+    nests it); the writer merges the records of one structure and finds it in the store.
+    """
 
     def __init__(self, default_source: str) -> None:
         self.default_source = default_source
-        self.structures: dict[tuple[str, str], StructureRecord] = {}
-        self.loose: list[StructureRecord] = []  # structures without an id
-        self.pending: dict[tuple[str, str], list[tuple[str, ServiceRecord]]] = {}
-        self.nested: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
-        self.rejects: list[Reject] = []
+        self.key: tuple[str, str] | None = None
+        self.record: StructureRecord | None = None
 
-    def add_structure(self, item: dict[str, Any], origin: str) -> None:
+    def flush(self) -> Iterator[StructureRecord]:
+        if self.record is not None:
+            yield self.record
+        self.key = self.record = None
+
+    def structure(self, item: dict[str, Any], origin: str) -> Iterator[StructureRecord | Reject]:
+        yield from self.flush()
         record = structure_from(item, origin, self.default_source)
         if isinstance(record, Reject):
-            self.rejects.append(record)
+            yield record
             return
-        for number, nested in enumerate(item.get("services") or (), start=1):
-            if isinstance(nested, dict):
-                service = service_from(nested, f"{origin}, service {number}")
+        nested = item.get("services")
+        record.services_complete = isinstance(nested, list)
+        for number, service_item in enumerate(nested or (), start=1):
+            if isinstance(service_item, dict):
+                service = service_from(service_item, f"{origin}, service {number}")
                 if isinstance(service, Reject):
-                    self.rejects.append(service)
+                    yield service
                 else:
                     record.services.append(service)
-        if record.source_id is None:
-            self.loose.append(record)
-            return
-        key = (record.source, record.source_id)
-        if key in self.structures:  # the same structure twice: keep the first, merge services
-            self.structures[key].services.extend(record.services)
-        else:
-            self.structures[key] = record
+        yield record
 
-    def add_service(self, item: dict[str, Any], origin: str) -> None:
+    def service(self, item: dict[str, Any], origin: str) -> Iterator[StructureRecord | Reject]:
         service = service_from(item, origin)
         if isinstance(service, Reject):
-            self.rejects.append(service)
+            yield service
             return
         nested = item.get("structure") if isinstance(item.get("structure"), dict) else None
         structure_id = text(item.get("structure_id")) or (nested and text(nested.get("id")))
         if not structure_id:
-            self.rejects.append(Reject(origin, f"service « {service.nom} » sans structure_id"))
+            yield Reject(origin, f"service « {service.nom} » sans structure_id")
             return
         source = _source(item, _source(nested or {}, self.default_source))
         key = (source, structure_id)
-        if nested is not None and key not in self.nested:
-            self.nested[key] = (
-                origin,
-                {"source": item.get("source"), "id": structure_id, **nested},
-            )
-        self.pending.setdefault(key, []).append((origin, service))
-
-    def records(self) -> Iterator[StructureRecord | Reject]:
-        yield from self.rejects
-        for key, services in self.pending.items():
-            record = self.structures.get(key)
-            if record is None and key in self.nested:
-                origin, item = self.nested[key]
-                built = structure_from(item, origin, self.default_source)
-                if isinstance(built, StructureRecord):
-                    record = self.structures[key] = built
-            if record is None:
-                origin = services[0][0]
-                record = StructureRecord(
-                    nom=key[1], source=key[0], source_id=key[1], origin=origin, extra={_STUB: 1}
+        if key != self.key or self.record is None:
+            yield from self.flush()
+            record: StructureRecord | Reject = _stub(key, origin)
+            if nested is not None:
+                built = structure_from(
+                    {"source": item.get("source"), "id": structure_id, **nested},
+                    origin,
+                    self.default_source,
                 )
-                self.structures[key] = record
-            record.services.extend(service for _, service in services)
-        yield from self.structures.values()
-        yield from self.loose
+                record = built if isinstance(built, StructureRecord) else record
+            assert isinstance(record, StructureRecord)
+            self.key, self.record = key, record
+        self.record.services.append(service)
 
 
 def _parse(path: Path, options: ImportOptions) -> Parsed:
-    assembler = _Assembler(PREFIX + "fichier")
+    reader = _Reader(PREFIX + "fichier")
     seen = 0
     for origin, item in _items(path):
         if not isinstance(item, dict):
-            assembler.rejects.append(Reject(origin, "enregistrement qui n'est pas un objet"))
+            yield Reject(origin, "enregistrement qui n'est pas un objet")
             continue
         seen += 1
         if _is_service(item):
-            assembler.add_service(item, origin)
+            yield from reader.service(item, origin)
         else:
-            assembler.add_structure(item, origin)
+            yield from reader.structure(item, origin)
+    yield from reader.flush()
     if not seen:
         raise ImportFailure(path, "aucun enregistrement data·inclusion (objets attendus).")
-    yield from assembler.records()
-
-
-# -- with the store: services whose structure is already there --------------------------------
-
-
-def _stored_structure(conn: sqlite3.Connection, record: StructureRecord) -> bool:
-    """Fill a stub record from the structure already stored under the same id."""
-    columns = list(STRUCTURE_FIELDS)
-    row = conn.execute(
-        f"SELECT {', '.join(columns)} FROM structures WHERE id = ?", (record_id(record),)
-    ).fetchone()
-    if row is None:
-        return False
-    for name, value in zip(columns, row, strict=True):
-        if name in LIST_FIELDS or name == "extra":
-            value = json.loads(value) if value else ([] if name != "extra" else {})
-        elif name in ("geo_approx", "a_verifier"):
-            value = bool(value)
-        setattr(record, name, value)
-    return True
-
-
-def prepare(
-    conn: sqlite3.Connection, records: list[StructureRecord]
-) -> tuple[list[StructureRecord], list[Reject]]:
-    kept: list[StructureRecord] = []
-    rejects: list[Reject] = []
-    for record in records:
-        if record.extra.pop(_STUB, None) is None or _stored_structure(conn, record):
-            kept.append(record)
-        else:
-            rejects.append(
-                Reject(
-                    record.origin or "?",
-                    f"structure « {record.source_id} » ({record.source}) introuvable, ni dans le"
-                    f" fichier ni dans la base : {len(record.services)} service(s) ignoré(s)",
-                )
-            )
-    return kept, rejects
 
 
 # -- XLSX data-entry templates (Services sheet) ------------------------------------------------
@@ -506,5 +430,4 @@ FORMAT = Format(
     _detect,
     _parse,
     complete=False,
-    prepare=prepare,
 )

@@ -42,9 +42,18 @@ def find_commune(
     return None
 
 
-def geocode_records(conn: sqlite3.Connection, records: Iterable[StructureRecord]) -> int:
-    """Give commune coordinates to records that have none. Returns how many were placed."""
-    cache: dict[tuple[str, str, str], Commune | None] = {}
+GeocodeCache = dict[tuple[str, str, str], Commune | None]
+
+
+def geocode_records(
+    conn: sqlite3.Connection,
+    records: Iterable[StructureRecord],
+    cache: GeocodeCache | None = None,
+) -> int:
+    """Give commune coordinates to records that have none. Returns how many were placed.
+
+    `cache` may be shared by the successive batches of one import."""
+    cache = {} if cache is None else cache
     placed = 0
     for record in records:
         if record.latitude is not None and record.longitude is not None:

@@ -1,20 +1,23 @@
-"""Importing one file: detect, parse, validate, then write in one transaction."""
+"""Importing one file: detect, then parse, validate and write in batches in one transaction."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import os
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from store import writer as writer_module
 from store.backup import make_backup
 from store.db import Store
 from store.models import Reject, StructureRecord
-from store.writer import ImportReport, write_records
+from store.writer import ImportReport, RecordWriter, batched
 
 from .base import Format, ImportFailure, ImportOptions
-from .geocode import geocode_records
+from .geocode import GeocodeCache, geocode_records
 from .registry import detect, get_format
 
 Progress = Callable[[str, int, int | None], None]  # (phase, done, total)
@@ -41,19 +44,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_file(
-    path: Path, fmt: Format, options: ImportOptions, progress: Progress | None = None
-) -> tuple[list[StructureRecord], list[Reject]]:
-    records: list[StructureRecord] = []
-    rejects: list[Reject] = []
+def _parsed(path: Path, fmt: Format, options: ImportOptions) -> Iterator[StructureRecord | Reject]:
+    """The format's records as they are read; a file it cannot read is an ImportFailure."""
     try:
-        for item in fmt.parse(path, options):
-            if isinstance(item, Reject):
-                rejects.append(item)
-            else:
-                records.append(item)
-                if progress and len(records) % 1000 == 0:
-                    progress("lecture", len(records), None)
+        yield from fmt.parse(path, options)
     except ImportFailure:
         raise
     except (
@@ -73,9 +67,6 @@ def parse_file(
         raise ImportFailure(
             path, f"structure trop imbriquée pour un fichier {fmt.label}."
         ) from None
-    if not records and not rejects:
-        raise ImportFailure(path, f"aucune structure trouvée (lu comme {fmt.label}).")
-    return records, rejects
 
 
 def import_file(
@@ -88,44 +79,72 @@ def import_file(
     backup: bool = True,
 ) -> ImportReport:
     """Import one file. Raises ImportFailure (store untouched) when the file can't be used;
-    with `options.strict`, any rejected record fails the whole file."""
+    with `options.strict`, any rejected record fails the whole file.
+
+    The file is read as a stream and written in batches inside one transaction: memory does
+    not grow with the file, and a failure at any point leaves the store as it was.
+    """
     options = options or ImportOptions()
     path = Path(path)
     path = _check_file(path)
     fmt = get_format(format_name) if format_name else detect(path)
-    records, rejects = parse_file(path, fmt, options, progress)
-    if options.source:
-        for record in records:
-            record.source = options.source
-    if fmt.prepare:
-        records, prepare_rejects = fmt.prepare(store.conn, records)
-        rejects.extend(prepare_rejects)
-    geocode_records(store.conn, records)
-    if options.strict and rejects:
-        first = rejects[0]
-        more = f" (et {len(rejects) - 1} autre(s))" if len(rejects) > 1 else ""
-        raise ImportFailure(path, f"{first.reason}{more} ; rien n'a été importé.", first.origin)
-    report = ImportReport(path=str(path), format=fmt.name, rejects=rejects)
+    report = ImportReport(path=str(path), format=fmt.name)
+    items = _parsed(path, fmt, options)
+    first = next(items, None)  # most unusable files fail here, before the backup
     if backup:
         make_backup(store)
-    total = len(records)
-
-    def on_write(done: int) -> None:
-        if progress:
-            progress("écriture", done, total)
-
     with store.transaction() as conn:
-        write_records(
-            conn,
-            records,
-            report,
-            complete_sources=fmt.complete,
-            sha256=_sha256(path),
-            progress=on_write,
-        )
-    if rejects:
-        write_rejects(store, path, rejects)
+        _write(conn, path, fmt, options, itertools.chain([first] if first else [], items),
+               report, progress)  # fmt: skip
+        if options.strict and report.rejects:
+            first_reject = report.rejects[0]
+            count = len(report.rejects)
+            more = f" (et {count - 1} autre(s))" if count > 1 else ""
+            raise ImportFailure(
+                path,
+                f"{first_reject.reason}{more} ; rien n'a été importé.",
+                first_reject.origin,
+            )
+    if report.rejects:
+        write_rejects(store, path, report.rejects)
     return report
+
+
+def _write(
+    conn: sqlite3.Connection,
+    path: Path,
+    fmt: Format,
+    options: ImportOptions,
+    items: Iterator[StructureRecord | Reject],
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    """Write the records in batches as they are parsed (the caller holds the transaction)."""
+    places: GeocodeCache = {}
+    records_seen = 0
+    with RecordWriter(conn, report, complete_sources=fmt.complete, sha256=_sha256(path)) as writer:
+        for batch in batched(items, writer_module.WRITE_BATCH):
+            records: list[StructureRecord] = []
+            for item in batch:
+                if isinstance(item, Reject):
+                    report.rejects.append(item)
+                else:
+                    if options.source:
+                        item.source = options.source
+                    records.append(item)
+            records_seen += len(records)
+            if fmt.prepare and records:
+                records, prepare_rejects = fmt.prepare(conn, records)
+                report.rejects.extend(prepare_rejects)
+            geocode_records(conn, records, cache=places)
+            writer.write(records)
+            if progress:
+                progress("écriture", writer.done, None)
+        if not records_seen and not report.rejects:
+            raise ImportFailure(path, f"aucune structure trouvée (lu comme {fmt.label}).")
+        writer.finish()
+    if progress:
+        progress("écriture", writer.done, writer.done)
 
 
 def rejects_path(store: Store) -> Path | None:

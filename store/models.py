@@ -135,6 +135,15 @@ class StructureRecord:
     services: list[ServiceRecord] = field(default_factory=list)
     # Where in the file the record came from ("ligne 12", "enregistrement 3"), for messages.
     origin: str | None = None
+    # What the record carries. `services_complete`: its services (together with those of the
+    # other records of the same structure in one import) are all the structure has; services
+    # stored before and not given again are removed. False for a file of structures alone:
+    # stored services are kept and the record's own are upserted.
+    services_complete: bool = True
+    # False when the record only names its structure (a services file giving `structure_id`):
+    # the structure row is not rewritten, only its services upserted; a structure found
+    # neither in the import nor in the store is rejected.
+    structure_fields: bool = True
 
 
 @dataclass

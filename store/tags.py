@@ -75,13 +75,21 @@ def kinds_in_name(name: str | None) -> frozenset[str]:
     return frozenset(found)
 
 
-def _codes(value: object) -> list[str]:
+@lru_cache(maxsize=8192)  # the same few code lists repeat across a national export
+def _json_codes(value: str) -> tuple[str, ...]:
+    try:
+        decoded = json.loads(value or "[]")
+    except ValueError:
+        return ()
+    return _codes(decoded) if isinstance(decoded, list) else ()
+
+
+def _codes(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
-        try:
-            value = json.loads(value or "[]")
-        except ValueError:
-            return []
-    return [c for c in value if isinstance(c, str) and c] if isinstance(value, list) else []
+        return _json_codes(value)
+    if isinstance(value, list | tuple):
+        return tuple(c for c in value if isinstance(c, str) and c)
+    return ()
 
 
 def tags_of(
@@ -101,17 +109,21 @@ def tag_rows(
     conn: sqlite3.Connection,
     structures: Sequence[Mapping[str, object]],
     services: Iterable[Mapping[str, object]] = (),
+    *,
+    replace: bool = True,
 ) -> None:
     """(Re)tag structures from the rows just written (dicts with id, nom, kind, departement,
     thematiques, latitude, longitude; services with structure_id, nom, thematiques), inside the
-    caller's transaction.
+    caller's transaction. `replace=False` when the caller removed their old tags already (or
+    they have none).
     """
     by_structure: dict[object, list[tuple]] = {}
     for service in services:
         by_structure.setdefault(service["structure_id"], []).append(
             (service.get("nom"), service.get("thematiques"))
         )
-    untag_structures(conn, [str(s["id"]) for s in structures])
+    if replace:
+        untag_structures(conn, [str(s["id"]) for s in structures])
     rows = []
     for s in structures:
         dep = str(s.get("departement") or "")

@@ -1,6 +1,20 @@
 """Writing validated records: stable ids, upsert with added/updated/unchanged, absences.
 
 The caller owns the transaction (`Store.transaction()`): a file lands whole or not at all.
+
+Records arrive as a stream and are written in batches (`RecordWriter`), so memory stays flat
+on a national file. A record may carry only part of a structure (`StructureRecord`):
+- `services_complete=False` (a file of structures alone): stored services are kept, the
+  record's own are upserted;
+- `structure_fields=False` (a services file naming its structure): the structure row is not
+  rewritten, only its services are upserted.
+Records of one structure met several times in one import merge: the first fields win,
+services accumulate. A structure counts once: added, updated (its fields or any of its
+services changed) or unchanged.
+
+The search index, the orientation tags and the structures' derived thématiques depend on
+all of a structure's services, which may arrive in several batches: they are rebuilt once,
+at the end of the import, for the structures that changed.
 """
 
 from __future__ import annotations
@@ -9,6 +23,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,6 +39,19 @@ from .search import index_entry, refresh_terms, unindex_structures
 from .tags import tag_rows, untag_structures
 
 T = TypeVar("T")
+
+# Records are prepared and written this many at a time: memory stays flat on big files.
+WRITE_BATCH = 2000
+
+# Page cache for one import: the structures, services and FTS B-trees stay in memory
+# instead of being re-read from disk for every batch (negative = KiB).
+IMPORT_CACHE_KIB = 64 * 1024
+
+# A structure's content hash ends with this mark when it has no thématique of its own: its
+# stored `thematiques` are then derived (its services', or its kind's) and follow them.
+DERIVED = "+"
+
+UNCHANGED, UPDATED, ADDED = 0, 1, 2
 
 
 @dataclass
@@ -49,26 +77,35 @@ class ImportReport:
         return data
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _json(value: object) -> str:
     if not value and isinstance(value, list | dict):
         return "[]" if isinstance(value, list) else "{}"
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _encode(value)
+
+
+def _json_list(value: Iterable[str] | None) -> str:
+    return _json(sorted(set(value))) if value else "[]"
 
 
 # Opening-hours texts repeat a lot across a national file ("Mo-Fr 09:00-12:00").
 _hours = functools.lru_cache(maxsize=4096)(normalize_hours)
 
 
-def _hash(row: dict[str, object]) -> str:
-    return hashlib.blake2b(_json(row).encode(), digest_size=10).hexdigest()
+def _digest(values: Iterable[object]) -> str:
+    """A content hash of row values (str, int, float, None: `repr` is stable across runs)."""
+    return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=10).hexdigest()
 
 
 def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
+    """The structure's row, with its content hash (over its own fields only)."""
     row: dict[str, object] = {"id": sid, "source": record.source, "source_id": record.source_id}
     for name in STRUCTURE_FIELDS:
         value = getattr(record, name)
         if name in LIST_FIELDS:
-            value = _json(sorted(set(value or ())))
+            value = _json_list(value)
         elif name == "extra":
             value = _json(value or {})
         elif isinstance(value, bool):
@@ -83,10 +120,13 @@ def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
         row["kind"] = kinds.infer(
             record.nom, record.typologie, record.reseaux_porteurs, record.description
         )
+    digest = _digest(row.values())
     if row["thematiques"] == "[]":
+        # A first guess from the services at hand; the end of the import sets it from all.
         themes = {t for s in record.services for t in s.thematiques}
-        themes = themes or set(kinds.thematiques_of(str(row["kind"])))
-        row["thematiques"] = _json(sorted(themes))
+        row["thematiques"] = _json_list(themes or kinds.thematiques_of(str(row["kind"])))
+        digest += DERIVED
+    row["content_hash"] = digest
     return row
 
 
@@ -102,14 +142,14 @@ def _service_rows(record: StructureRecord, sid: str) -> list[dict[str, object]]:
         for name in SERVICE_FIELDS:
             value = getattr(service, name)
             if name in LIST_FIELDS:
-                value = _json(sorted(set(value or ())))
+                value = _json_list(value)
             elif name == "extra":
                 value = _json(value or {})
             elif isinstance(value, str):
                 value = value.strip() or None
             row[name] = value
         row["horaires_accueil"] = _hours(service.horaires_accueil)
-        row["content_hash"] = _hash(row)
+        row["content_hash"] = _digest(row.values())
         rows[str(row["id"])] = row
     return list(rows.values())
 
@@ -145,119 +185,364 @@ def write_records(
     When `complete_sources` is true the file is a full snapshot of each source it names:
     structures of those sources not seen again are deleted, or marked absent when they
     have notes.
-
-    Records are handled in batches: rows prepared in Python, then written with `executemany`
-    together with their search index and tag rows.
     """
-    now = dt.datetime.now().isoformat(timespec="seconds")
-    cursor = conn.execute(
-        "INSERT INTO sources(name, path, format, sha256, imported_at) VALUES (?,?,?,?,?)",
-        ("", report.path, report.format or "?", sha256, now),
-    )
-    import_id = cursor.lastrowid
-    merged = merge_duplicates(records)
-    sources = sorted({r.source for r in merged.values()})
-    existing: dict[str, tuple[int, str | None, int]] = {}
-    for source in sources:
-        for num, sid, chash, absent in conn.execute(
-            "SELECT num, id, content_hash, absent FROM structures WHERE source = ?", (source,)
-        ):
-            existing[sid] = (num, chash, absent)
-
-    done = 0
-    touched = False
-    with _bulk_settings(conn):
-        for batch in _batches(list(merged.items()), WRITE_BATCH):
-            added: list[dict[str, object]] = []
-            changed: list[dict[str, object]] = []
-            unchanged: list[str] = []
-            services: list[dict[str, object]] = []
-            for sid, record in batch:
-                row = _structure_row(record, sid)
-                rows = _service_rows(record, sid)
-                row["content_hash"] = _hash({**row, "services": [s["content_hash"] for s in rows]})
-                row["import_id"] = import_id
-                row["absent"] = 0
-                report.services += len(rows)
-                previous = existing.get(sid)
-                if previous is None:
-                    added.append(row)
-                    services.extend(rows)
-                elif previous[1] != row["content_hash"] or previous[2]:
-                    changed.append(row)
-                    services.extend(rows)
-                else:
-                    unchanged.append(sid)
-            report.added += len(added)
-            report.updated += len(changed)
-            report.unchanged += len(unchanged)
-            _write_batch(conn, import_id, added, changed, unchanged, services, existing)
-            touched = touched or bool(added or changed)
-            done += len(batch)
+    with RecordWriter(conn, report, complete_sources=complete_sources, sha256=sha256) as writer:
+        for batch in batched(records, WRITE_BATCH):
+            writer.write(batch)
             if progress:
-                progress(done)
-        if complete_sources:
-            gone = [sid for sid in existing if sid not in merged]
-            _retire(conn, gone, report)
-        if touched or report.removed:
-            refresh_terms(conn)
-    conn.execute(
-        "UPDATE sources SET name = ?, added = ?, updated = ?, unchanged = ?, rejected = ?,"
-        " absent = ?, removed = ? WHERE id = ?",
-        (
-            ", ".join(sources),
-            report.added,
-            report.updated,
-            report.unchanged,
-            report.rejected,
-            report.absent,
-            report.removed,
-            import_id,
-        ),
-    )
+                progress(writer.done)
+        writer.finish()
     if progress:
-        progress(done)
+        progress(writer.done)
     return report
 
 
-def _write_batch(
-    conn: sqlite3.Connection,
-    import_id: int | None,
-    added: list[dict[str, object]],
-    changed: list[dict[str, object]],
-    unchanged: list[str],
-    services: list[dict[str, object]],
-    existing: dict[str, tuple[int, str | None, int]],
-) -> None:
-    # An added id may exist under another source name (e.g. a renamed source).
-    _delete_structures(
-        conn, _existing_ids(conn, [str(r["id"]) for r in added]), forget_favorites=False
-    )
-    _insert_many(conn, "structures", added)
-    if changed:
-        cols = [c for c in changed[0] if c != "id"]
-        conn.executemany(
-            f"UPDATE structures SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-            [[r[c] for c in cols] + [r["id"]] for r in changed],
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+class RecordWriter:
+    """Writes a stream of records in batches inside the caller's transaction.
+
+    `write(batch)` as records come, then `finish()` once: pending services, services gone
+    from complete records, retired structures, search index, tags and vocabulary.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        report: ImportReport,
+        *,
+        complete_sources: bool = True,
+        sha256: str | None = None,
+    ) -> None:
+        self.conn = conn
+        self.report = report
+        self.complete_sources = complete_sources
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        cursor = conn.execute(
+            "INSERT INTO sources(name, path, format, sha256, imported_at) VALUES (?,?,?,?,?)",
+            ("", report.path, report.format or "?", sha256, now),
         )
+        self.import_id = cursor.lastrowid
+        self.done = 0  # records received
+        self.sources: set[str] = set()
+        self.status: dict[str, int] = {}  # structure id -> UNCHANGED / UPDATED / ADDED
+        self.fielded: set[str] = set()  # structures whose fields were taken in this import
+        self.complete: set[str] = set()  # stored structures whose services this import carries
+        self.seen_services: set[str] = set()  # services given for the `complete` structures
+        self.dirty: set[str] = set()  # index, tags and derived thématiques to rebuild
+        self.pending: list[StructureRecord] = []  # services of a structure not met yet
+        self._settings = _bulk_settings(conn)
+
+    def __enter__(self) -> RecordWriter:
+        self._settings.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._settings.__exit__(None, None, None)
+
+    # -- counting ---------------------------------------------------------------------------
+
+    def _mark(self, sid: str, state: int) -> None:
+        before = self.status.get(sid)
+        if before is not None and before >= state:
+            return
+        self.status[sid] = state
+        report = self.report
+        if before == UNCHANGED:
+            report.unchanged -= 1
+        elif before == UPDATED:
+            report.updated -= 1
+        if state == ADDED:
+            report.added += 1
+        elif state == UPDATED:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+    # -- one batch --------------------------------------------------------------------------
+
+    def write(self, records: Iterable[StructureRecord], *, final: bool = False) -> None:
+        groups: dict[str, list[StructureRecord]] = {}
+        for record in records:
+            groups.setdefault(record_id(record), []).append(record)
+            if not final:
+                self.done += 1
+        previous = self._previous([sid for sid in groups if sid not in self.fielded])
+        added: list[dict[str, object]] = []
+        changed: list[dict[str, object]] = []
+        unchanged: list[str] = []
+        services: list[dict[str, object]] = []  # of the structures already stored
+        new_services: list[dict[str, object]] = []  # of the structures added now
+        for sid, group in groups.items():
+            prev = previous.get(sid)
+            fields = None
+            if sid not in self.fielded:
+                fields = next((r for r in group if r.structure_fields), None)
+            if fields is None and prev is None and sid not in self.status:
+                if final:
+                    self._reject_orphans(group)
+                else:
+                    self.pending.extend(group)  # its structure may come later in the file
+                continue
+            self.sources.add(group[0].source)
+            rows = _service_rows(_merged_services(group), sid)
+            self.report.services += len(rows)
+            if fields is not None:
+                self.fielded.add(sid)
+                row = _structure_row(fields, sid)
+                row["import_id"] = self.import_id
+                row["absent"] = 0
+                if prev is None and sid not in self.status:
+                    added.append(row)
+                    new_services.extend(rows)
+                    self._mark(sid, ADDED)
+                    self.dirty.add(sid)
+                    continue
+                if prev is not None and (prev[1] != row["content_hash"] or prev[2]):
+                    changed.append(row)
+                    self._mark(sid, UPDATED)
+                    self.dirty.add(sid)
+                else:
+                    unchanged.append(sid)
+                    self._mark(sid, UNCHANGED)
+            else:
+                self._mark(sid, UNCHANGED)
+            if self.status[sid] != ADDED and any(r.services_complete for r in group):
+                self.complete.add(sid)
+                self.seen_services.update(str(r["id"]) for r in rows)
+            services.extend(rows)
+        self._write_structures(added, changed, unchanged)
+        _insert_many(self.conn, "services", new_services, verb="INSERT OR REPLACE")
+        for sid in self._upsert_services(services):
+            self._mark(sid, UPDATED)
+            self.dirty.add(sid)
+
+    def _previous(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None, int]]:
+        found: dict[str, tuple[int, str | None, int]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for sid, num, chash, absent in self.conn.execute(
+                f"SELECT id, num, content_hash, absent FROM structures WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[sid] = (num, chash, absent)
+        return found
+
+    def _write_structures(
+        self,
+        added: list[dict[str, object]],
+        changed: list[dict[str, object]],
+        unchanged: list[str],
+    ) -> None:
+        conn = self.conn
+        _insert_many(conn, "structures", added)
+        if changed:
+            cols = [c for c in changed[0] if c != "id"]
+            conn.executemany(
+                f"UPDATE structures SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+                [[r[c] for c in cols] + [r["id"]] for r in changed],
+            )
         conn.executemany(
-            "DELETE FROM services WHERE structure_id = ?", [(r["id"],) for r in changed]
+            "UPDATE structures SET import_id = ? WHERE id = ?",
+            [(self.import_id, sid) for sid in unchanged],
         )
-    _insert_many(conn, "services", services, verb="INSERT OR REPLACE")
-    conn.executemany(
-        "UPDATE structures SET import_id = ? WHERE id = ?",
-        [(import_id, sid) for sid in unchanged],
+
+    def _upsert_services(self, rows: list[dict[str, object]]) -> set[str]:
+        """Insert or replace the services that are new or changed; their structures' ids."""
+        if not rows:
+            return set()
+        stored: dict[str, str | None] = {}
+        for chunk in _chunks([str(r["id"]) for r in rows]):
+            marks = ",".join("?" * len(chunk))
+            stored.update(
+                self.conn.execute(
+                    f"SELECT id, content_hash FROM services WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
+        fresh = [r for r in rows if stored.get(str(r["id"]), "") != r["content_hash"]]
+        _insert_many(self.conn, "services", fresh, verb="INSERT OR REPLACE")
+        return {str(r["structure_id"]) for r in fresh}
+
+    def _reject_orphans(self, group: list[StructureRecord]) -> None:
+        record = group[0]
+        count = sum(len(r.services) for r in group)
+        self.report.rejects.append(
+            Reject(
+                record.origin or "?",
+                f"structure « {record.source_id or record.nom} » ({record.source}) introuvable,"
+                f" ni dans le fichier ni dans la base : {count} service(s) ignoré(s)",
+            )
+        )
+
+    # -- the end of the import --------------------------------------------------------------
+
+    def finish(self) -> ImportReport:
+        conn, report = self.conn, self.report
+        pending, self.pending = self.pending, []
+        for batch in batched(pending, WRITE_BATCH):
+            self.write(batch, final=True)
+        self._drop_missing_services()
+        if self.complete_sources:
+            _retire(conn, self._gone(), report)
+        self._rebuild(sorted(self.dirty))
+        if self.dirty or report.removed:
+            refresh_terms(conn)
+        conn.execute(
+            "UPDATE sources SET name = ?, added = ?, updated = ?, unchanged = ?, rejected = ?,"
+            " absent = ?, removed = ? WHERE id = ?",
+            (
+                ", ".join(sorted(self.sources)),
+                report.added,
+                report.updated,
+                report.unchanged,
+                report.rejected,
+                report.absent,
+                report.removed,
+                self.import_id,
+            ),
+        )
+        return report
+
+    def _drop_missing_services(self) -> None:
+        """Services of a complete structure that this import did not give again."""
+        for chunk in _chunks(sorted(self.complete)):
+            marks = ",".join("?" * len(chunk))
+            gone = [
+                (vid, sid)
+                for vid, sid in self.conn.execute(
+                    f"SELECT id, structure_id FROM services WHERE structure_id IN ({marks})",
+                    chunk,
+                )
+                if vid not in self.seen_services
+            ]
+            self.conn.executemany("DELETE FROM services WHERE id = ?", [(v,) for v, _ in gone])
+            for _, sid in gone:
+                self._mark(sid, UPDATED)
+                self.dirty.add(sid)
+
+    def _gone(self) -> list[str]:
+        gone: list[str] = []
+        for source in sorted(self.sources):
+            gone += [
+                sid
+                for (sid,) in self.conn.execute(
+                    "SELECT id FROM structures WHERE source = ? AND import_id IS NOT ?",
+                    (source, self.import_id),
+                )
+                if sid not in self.status
+            ]
+        return gone
+
+    def _rebuild(self, ids: Sequence[str]) -> None:
+        """Derived thématiques, search index rows and tags of the structures that changed."""
+        conn = self.conn
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            structures = [
+                dict(zip(_REBUILD_COLUMNS, r, strict=True))
+                for r in conn.execute(
+                    f"SELECT {', '.join(_REBUILD_COLUMNS)} FROM structures WHERE id IN ({marks})",
+                    chunk,
+                )
+            ]
+            services: dict[str, list[dict[str, object]]] = {}
+            for sid, nom, description, themes in conn.execute(
+                "SELECT structure_id, nom, description, thematiques FROM services "
+                f"WHERE structure_id IN ({marks})",
+                chunk,
+            ):
+                services.setdefault(sid, []).append(
+                    {"structure_id": sid, "nom": nom, "description": description,
+                     "thematiques": themes}
+                )  # fmt: skip
+            self._derive_thematiques(structures, services)
+            conn.executemany(
+                "DELETE FROM structures_fts WHERE rowid = ?",
+                [(s["num"],) for s in structures if self.status.get(str(s["id"])) != ADDED],
+            )
+            conn.executemany(
+                "INSERT INTO structures_fts(rowid, nom, lieu, services) VALUES (?,?,?,?)",
+                [
+                    (
+                        s["num"],
+                        *index_entry(
+                            s["nom"],  # type: ignore[arg-type]
+                            s["commune"],  # type: ignore[arg-type]
+                            s["code_postal"],  # type: ignore[arg-type]
+                            s["departement"],  # type: ignore[arg-type]
+                            s["kind"],  # type: ignore[arg-type]
+                            [(v["nom"], v["description"]) for v in services.get(s["id"], ())],  # type: ignore[index, arg-type]
+                        ),
+                    )
+                    for s in structures
+                ],
+            )
+            untag_structures(
+                conn, [str(s["id"]) for s in structures if self.status.get(str(s["id"])) != ADDED]
+            )
+            tag_rows(
+                conn,
+                structures,
+                [v for s in structures for v in services.get(str(s["id"]), ())],
+                replace=False,
+            )
+
+    def _derive_thematiques(
+        self,
+        structures: list[dict[str, object]],
+        services: dict[str, list[dict[str, object]]],
+    ) -> None:
+        updates: list[tuple[str, object]] = []
+        for s in structures:
+            if not str(s["content_hash"] or "").endswith(DERIVED):
+                continue
+            themes: set[str] = set()
+            for service in services.get(str(s["id"]), ()):
+                themes.update(_codes(service["thematiques"]))
+            value = _json_list(themes or kinds.thematiques_of(str(s["kind"])))
+            if value != s["thematiques"]:
+                s["thematiques"] = value
+                updates.append((value, s["id"]))
+        self.conn.executemany("UPDATE structures SET thematiques = ? WHERE id = ?", updates)
+
+
+_REBUILD_COLUMNS = (
+    "num",
+    "id",
+    "nom",
+    "commune",
+    "code_postal",
+    "departement",
+    "kind",
+    "thematiques",
+    "latitude",
+    "longitude",
+    "content_hash",
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def _codes(value: str | None) -> tuple[str, ...]:
+    try:
+        codes = json.loads(value or "[]")
+    except ValueError:
+        return ()
+    return tuple(c for c in codes if isinstance(c, str)) if isinstance(codes, list) else ()
+
+
+def _merged_services(group: list[StructureRecord]) -> StructureRecord:
+    """One record holding the services of every record of the group (source of the first)."""
+    if len(group) == 1:
+        return group[0]
+    return StructureRecord(
+        nom=group[0].nom,
+        source=group[0].source,
+        services=[s for r in group for s in r.services],
     )
-    _index(conn, added, changed, services, existing)
-    tag_rows(conn, [*added, *changed], services)
-
-
-# Records are prepared and written this many at a time: memory stays flat on big files.
-WRITE_BATCH = 2000
-
-# Page cache for one import: the structures, services and FTS B-trees stay in memory
-# instead of being re-read from disk for every batch (negative = KiB).
-IMPORT_CACHE_KIB = 64 * 1024
 
 
 @contextlib.contextmanager
@@ -270,23 +555,9 @@ def _bulk_settings(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {before}")
 
 
-def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    return _batches(items, size)
-
-
-def _existing_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> list[str]:
-    found: list[str] = []
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        found += [
-            r[0] for r in conn.execute(f"SELECT id FROM structures WHERE id IN ({marks})", chunk)
-        ]
-    return found
 
 
 def _delete_structures(
@@ -313,43 +584,6 @@ def _insert_many(
     conn.executemany(
         f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         [[r[c] for c in cols] for r in rows],
-    )
-
-
-def _index(
-    conn: sqlite3.Connection,
-    added: list[dict[str, object]],
-    changed: list[dict[str, object]],
-    services: list[dict[str, object]],
-    existing: dict[str, tuple[int, str | None, int]],
-) -> None:
-    """Write the search index rows of the added and changed structures."""
-    conn.executemany(
-        "DELETE FROM structures_fts WHERE rowid = ?",
-        [(existing[str(r["id"])][0],) for r in changed],
-    )
-    texts: dict[object, list[tuple[str, str | None]]] = {}
-    for service in services:
-        texts.setdefault(service["structure_id"], []).append(
-            (str(service["nom"]), service["description"])  # type: ignore[arg-type]
-        )
-    conn.executemany(
-        "INSERT INTO structures_fts(rowid, nom, lieu, services) "
-        "VALUES ((SELECT num FROM structures WHERE id = ?), ?, ?, ?)",
-        (
-            (
-                row["id"],
-                *index_entry(
-                    row["nom"],  # type: ignore[arg-type]
-                    row["commune"],  # type: ignore[arg-type]
-                    row["code_postal"],  # type: ignore[arg-type]
-                    row["departement"],  # type: ignore[arg-type]
-                    row["kind"],  # type: ignore[arg-type]
-                    texts.get(row["id"], ()),
-                ),
-            )
-            for row in (*added, *changed)
-        ),
     )
 
 
