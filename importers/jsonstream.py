@@ -51,7 +51,7 @@ class JsonStream:
         self.line = 1  # line of buf[0]
         self.col = 0  # column (from 0) of buf[0] on its line
 
-    def _fill(self, size: int = CHUNK) -> bool:
+    def _fill(self, size: int | None = None) -> bool:
         """Drop what was consumed and read more; False at the end of the file."""
         if self.pos:
             newlines = self.buf.count("\n", 0, self.pos)
@@ -62,7 +62,7 @@ class JsonStream:
                 self.col += self.pos
             self.buf = self.buf[self.pos :]
             self.pos = 0
-        data = self.handle.read(size)
+        data = self.handle.read(size or CHUNK)
         if not data:
             self.eof = True
             return False
