@@ -23,6 +23,9 @@ from store.vocab.thematiques import THEMATIQUES
 ADM = "difficultes-administratives-ou-juridiques--"
 
 CASES = [
+    # work words that are not a job search
+    ("harcèlement au travail", "point-justice|cidff", ADM + "*"),
+    ("accident du travail", "cpam", ""),
     # shorthand and acronyms
     ("dossier apl", "caf", ADM + "*"),
     ("RSA", "caf", ADM + "accompagnement-pour-lacces-aux-droits"),
