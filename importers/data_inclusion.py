@@ -12,6 +12,7 @@ Files are not treated as complete snapshots (a département extract must not ret
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -179,11 +180,25 @@ def _extra(item: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
     return extra
 
 
+@functools.lru_cache(maxsize=8192)  # the same code lists repeat across a national file
+def _v1_thematiques(codes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    known, unknown = to_v1_thematiques(codes)
+    return tuple(known), tuple(unknown)
+
+
+@functools.lru_cache(maxsize=8192)
+def _v1_publics(codes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    known, unknown = to_v1_publics(codes)
+    return tuple(known), tuple(unknown)
+
+
 def _thematiques(value: Any, checked: Checked) -> list[str]:
-    codes, unknown = to_v1_thematiques(code_list(value))
+    if not value:
+        return []
+    codes, unknown = _v1_thematiques(tuple(code_list(value)))
     if unknown:
         checked.dropped["thematiques"] = ", ".join(unknown)
-    return codes
+    return list(codes)
 
 
 def structure_from(
@@ -231,8 +246,8 @@ def service_from(item: dict[str, Any], origin: str) -> ServiceRecord | Reject:
     if not nom:
         return Reject(origin, "service sans nom")
     checked = Checked()
-    publics, unknown_publics = to_v1_publics(
-        code_list(item.get("publics")) + code_list(item.get("profils"))
+    publics, unknown_publics = _v1_publics(
+        tuple(code_list(item.get("publics")) + code_list(item.get("profils")))
     )
     if unknown_publics:
         checked.dropped["publics"] = ", ".join(unknown_publics)
@@ -248,7 +263,7 @@ def service_from(item: dict[str, Any], origin: str) -> ServiceRecord | Reject:
         or _joined(item.get("presentation_resume"), item.get("presentation_detail")),
         type=kind,
         thematiques=_thematiques(item.get("thematiques"), checked),
-        publics=publics,
+        publics=list(publics),
         publics_precisions=text(item.get("publics_precisions"))
         or text(item.get("profils_precisions")),
         frais=code_list(item.get("frais")),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import hashlib
 import itertools
 import os
@@ -91,23 +93,49 @@ def import_file(
     report = ImportReport(path=str(path), format=fmt.name)
     items = _parsed(path, fmt, options)
     first = next(items, None)  # most unusable files fail here, before the backup
-    if backup:
-        make_backup(store)
-    with store.transaction() as conn:
-        _write(conn, path, fmt, options, itertools.chain([first] if first else [], items),
-               report, progress)  # fmt: skip
-        if options.strict and report.rejects:
-            first_reject = report.rejects[0]
-            count = len(report.rejects)
-            more = f" (et {count - 1} autre(s))" if count > 1 else ""
-            raise ImportFailure(
-                path,
-                f"{first_reject.reason}{more} ; rien n'a été importé.",
-                first_reject.origin,
-            )
+    records = itertools.chain([] if first is None else [first], items)
+    with _without_mmap(store.conn), _bulk_gc():
+        if backup:
+            make_backup(store)
+        with store.transaction() as conn:
+            _write(conn, path, fmt, options, records, report, progress)
+            if options.strict and report.rejects:
+                first_reject = report.rejects[0]
+                count = len(report.rejects)
+                more = f" (et {count - 1} autre(s))" if count > 1 else ""
+                raise ImportFailure(
+                    path,
+                    f"{first_reject.reason}{more} ; rien n'a été importé.",
+                    first_reject.origin,
+                )
     if report.rejects:
         write_rejects(store, path, report.rejects)
     return report
+
+
+@contextlib.contextmanager
+def _bulk_gc() -> Iterator[None]:
+    """No cyclic garbage collection while importing: records and rows are freed by reference
+    counting, and full collections kept walking the growing sets of ids of a national file."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def _without_mmap(conn: sqlite3.Connection) -> Iterator[None]:
+    """No memory map while importing: the backup and the import read the whole store once,
+    and a map would keep every page of it in the process's memory. Searches map it again."""
+    before = conn.execute("PRAGMA mmap_size").fetchone()[0]
+    conn.execute("PRAGMA mmap_size = 0")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA mmap_size = {int(before)}")
 
 
 def _write(

@@ -48,7 +48,7 @@ def _normalize(text: str) -> str:
     return normalize(text)
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=65536)  # every commune × kind of a national file
 def _lieu(commune: str | None, code_postal: str | None, dep: str | None, kind: str | None) -> str:
     parts = [commune, code_postal, dep, kinds.label(kind) if kind else None]
     return _normalize(" ".join(p for p in parts if p))

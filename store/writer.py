@@ -87,7 +87,18 @@ def _json(value: object) -> str:
 
 
 def _json_list(value: Iterable[str] | None) -> str:
-    return _json(sorted(set(value))) if value else "[]"
+    """A JSON list of the distinct values, sorted (code lists repeat: cached)."""
+    if not value:
+        return "[]"
+    try:
+        return _sorted_json_list(tuple(value))
+    except TypeError:  # unhashable items
+        return _json(sorted(set(value)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _sorted_json_list(items: tuple[str, ...]) -> str:
+    return _encode(sorted(set(items)))
 
 
 # Opening-hours texts repeat a lot across a national file ("Mo-Fr 09:00-12:00").
@@ -130,22 +141,29 @@ def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
     return row
 
 
+# (field, how to store it): 1 = JSON list, 2 = JSON object, 0 = as is (text stripped)
+_SERVICE_PLAN = tuple(
+    (name, 1 if name in LIST_FIELDS else 2 if name == "extra" else 0) for name in SERVICE_FIELDS
+)
+
+
 def _service_rows(record: StructureRecord, sid: str) -> list[dict[str, object]]:
     rows: dict[str, dict[str, object]] = {}
     for service in record.services:
+        values = service.__dict__
         row: dict[str, object] = {
             "id": service_id(sid, service.source_id, service.nom),
             "structure_id": sid,
             "source": record.source,
             "source_id": service.source_id,
         }
-        for name in SERVICE_FIELDS:
-            value = getattr(service, name)
-            if name in LIST_FIELDS:
+        for name, how in _SERVICE_PLAN:
+            value = values[name]
+            if how == 1:
                 value = _json_list(value)
-            elif name == "extra":
-                value = _json(value or {})
-            elif isinstance(value, str):
+            elif how == 2:
+                value = _json(value) if value else "{}"
+            elif value.__class__ is str:
                 value = value.strip() or None
             row[name] = value
         row["horaires_accueil"] = _hours(service.horaires_accueil)
@@ -438,14 +456,20 @@ class RecordWriter:
         return gone
 
     def _rebuild(self, ids: Sequence[str]) -> None:
-        """Derived thématiques, search index rows and tags of the structures that changed."""
+        """Derived thématiques, search index rows and tags of the structures that changed.
+
+        In the order of their rowid: FTS5 keeps writing into its in-memory segment as long
+        as rowids grow (a smaller rowid flushes it), and `INSERT OR REPLACE` deletes then
+        inserts each row under the same rowid.
+        """
         conn = self.conn
-        for chunk in _chunks(ids):
+        for chunk in _chunks(self._by_rowid(ids)):
             marks = ",".join("?" * len(chunk))
             structures = [
                 dict(zip(_REBUILD_COLUMNS, r, strict=True))
                 for r in conn.execute(
-                    f"SELECT {', '.join(_REBUILD_COLUMNS)} FROM structures WHERE id IN ({marks})",
+                    f"SELECT {', '.join(_REBUILD_COLUMNS)} FROM structures "
+                    f"WHERE num IN ({marks}) ORDER BY num",
                     chunk,
                 )
             ]
@@ -453,7 +477,7 @@ class RecordWriter:
             for sid, nom, description, themes in conn.execute(
                 "SELECT structure_id, nom, description, thematiques FROM services "
                 f"WHERE structure_id IN ({marks})",
-                chunk,
+                [s["id"] for s in structures],
             ):
                 services.setdefault(sid, []).append(
                     {"structure_id": sid, "nom": nom, "description": description,
@@ -461,11 +485,8 @@ class RecordWriter:
                 )  # fmt: skip
             self._derive_thematiques(structures, services)
             conn.executemany(
-                "DELETE FROM structures_fts WHERE rowid = ?",
-                [(s["num"],) for s in structures if self.status.get(str(s["id"])) != ADDED],
-            )
-            conn.executemany(
-                "INSERT INTO structures_fts(rowid, nom, lieu, services) VALUES (?,?,?,?)",
+                "INSERT OR REPLACE INTO structures_fts(rowid, nom, lieu, services) "
+                "VALUES (?,?,?,?)",
                 [
                     (
                         s["num"],
@@ -491,6 +512,23 @@ class RecordWriter:
                 replace=False,
             )
 
+    def _by_rowid(self, ids: Sequence[str]) -> list[int]:
+        """The rowids (`num`) of the given structures, in increasing order."""
+        wanted = set(ids)
+        if len(wanted) > 5000:  # a large share of the store: one pass over the id index
+            rows = self.conn.execute("SELECT id, num FROM structures")
+            return sorted(num for sid, num in rows if sid in wanted)
+        nums: list[int] = []
+        for chunk in _chunks(list(wanted)):
+            marks = ",".join("?" * len(chunk))
+            nums += [
+                num
+                for (num,) in self.conn.execute(
+                    f"SELECT num FROM structures WHERE id IN ({marks})", chunk
+                )
+            ]
+        return sorted(nums)
+
     def _derive_thematiques(
         self,
         structures: list[dict[str, object]],
@@ -506,8 +544,8 @@ class RecordWriter:
             value = _json_list(themes or kinds.thematiques_of(str(s["kind"])))
             if value != s["thematiques"]:
                 s["thematiques"] = value
-                updates.append((value, s["id"]))
-        self.conn.executemany("UPDATE structures SET thematiques = ? WHERE id = ?", updates)
+                updates.append((value, s["num"]))
+        self.conn.executemany("UPDATE structures SET thematiques = ? WHERE num = ?", updates)
 
 
 _REBUILD_COLUMNS = (
@@ -555,7 +593,7 @@ def _bulk_settings(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {before}")
 
 
-def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+def _chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

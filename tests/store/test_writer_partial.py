@@ -116,6 +116,16 @@ def test_structures_file_alone_keeps_services_and_notes(store: Store, batch: int
     assert [h.id for h in search(store.conn, "atelier fictif 2")][:1] == [record_id(_structure(2))]
 
 
+def test_renamed_structure_leaves_no_stale_index_terms(store: Store, batch: int) -> None:
+    _two_files(store)
+    _write(store, [_structure(1, nom="Maison fictive des Quenouilles")])
+    sid = record_id(_structure(1))
+    assert [h.id for h in search(store.conn, "quenouilles")] == [sid]
+    assert search(store.conn, "numero") == [h for h in search(store.conn, "numero") if h.id != sid]
+    store.conn.execute("INSERT INTO structures_fts(structures_fts) VALUES ('integrity-check')")
+    assert store.count("structures_fts") == store.count("structures")
+
+
 def test_structures_record_upserts_the_services_it_carries(store: Store) -> None:
     _two_files(store)
     record = _structure(1)
