@@ -215,12 +215,14 @@ def state(text: str | None, now: dt.datetime | None = None) -> HoursState:
     return HoursState(False, f"Fermé · ouvre {_when(change, now)}", opens_at=change)
 
 
-def week_lines(text: str | None) -> list[str]:
-    """Human French lines for the week, e.g. 'lundi : 09:00–12:00, 14:00–17:00'."""
+def week_lines(text: str | None, today: dt.date | None = None) -> list[str]:
+    """Human French lines for the week of `today` (the caller's clock; the real date by
+    default), e.g. 'lundi : 09:00–12:00, 14:00–17:00'."""
     oh = _parse(text or "")
     if oh is None:
         return [text] if text else []
-    today = dt.date.today()
+    if today is None:
+        today = dt.date.today()
     monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time())
     lines = []
     for i, name in enumerate(DAYS_FR):

@@ -5,23 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
-from store.db import Store
+from store.db import Store, StoreError, is_busy
 
-from .commands import CommunesProvider, KindsProvider, StructuresProvider
-from .messages import DemoLoaded, DemoProgress
+from .messages import DemoLoaded, DemoProgress, StoreFailed, StorePreparing, StoreReady
 from .screens.main import MainScreen
-from .screens.settings import Settings, SettingsScreen
+from .screens.settings import Settings
 from .stores import thread_store
+
+if TYPE_CHECKING:
+    from textual.command import Provider
 
 CONTRAST = Theme(
     name="aiguillage-contraste",
@@ -48,6 +51,26 @@ CONTRAST = Theme(
 )
 
 DEFAULT_THEME = "textual-dark"
+FIRST_RUN = "Première ouverture : création de la base (communes de France)… un instant."
+
+
+# The palette providers are imported when the palette first opens, not at start-up.
+def _structures_provider() -> type[Provider]:
+    from .commands import StructuresProvider
+
+    return StructuresProvider
+
+
+def _communes_provider() -> type[Provider]:
+    from .commands import CommunesProvider
+
+    return CommunesProvider
+
+
+def _kinds_provider() -> type[Provider]:
+    from .commands import KindsProvider
+
+    return KindsProvider
 
 
 class AiguillageApp(App[None]):
@@ -56,7 +79,7 @@ class AiguillageApp(App[None]):
     TITLE = "Aiguillage"
     SUB_TITLE = "trouver vers qui orienter"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {StructuresProvider, CommunesProvider, KindsProvider}
+    COMMANDS = App.COMMANDS | {_structures_provider, _communes_provider, _kinds_provider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quitter", priority=True, id="quit"),
@@ -74,10 +97,23 @@ class AiguillageApp(App[None]):
         self.load_demo = load_demo
         self._now = now or dt.datetime.now
         self.loading_demo = False
-        self.store: Store
+        self.store_ready = False
+        self.settings = Settings(author="", theme=DEFAULT_THEME, fiche_format="html")
+        self._store: Store | None = None
 
     def now(self) -> dt.datetime:
         return self._now()
+
+    @property
+    def store(self) -> Store:
+        """A connection on the UI thread, for quick reads once the store is ready.
+
+        Writes never go through it (see `tui.writes`): they could wait for another
+        process's lock.
+        """
+        if self._store is None:
+            self._store = Store(self.db_path)
+        return self._store
 
     @property
     def fiches_dir(self) -> Path:
@@ -91,20 +127,63 @@ class AiguillageApp(App[None]):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self.store = Store(self.db_path)
         self.register_theme(CONTRAST)
-        theme = self.store.get_setting("theme", DEFAULT_THEME) or DEFAULT_THEME
-        self.theme = theme if theme in self.available_themes else DEFAULT_THEME
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
-        if self.load_demo and self.store.is_empty():
-            self.loading_demo = True
-            self.load_default_directory()
+        # The screen is up at once; the store is opened (created, on a first run) off the UI
+        # thread, and the search starts as soon as it is ready.
+        self.open_store()
 
     def on_unmount(self) -> None:
-        store = getattr(self, "store", None)
-        if store is not None:
-            store.close()
+        if self._store is not None:
+            self._store.close()
+
+    # -- opening the store -----------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="store")
+    def open_store(self) -> None:
+        path = Path(self.db_path)
+        if self.db_path != ":memory:" and (not path.exists() or path.stat().st_size == 0):
+            self.post_message(StorePreparing(FIRST_RUN))
+        attempt = 0
+        while True:
+            try:
+                store = thread_store(self.db_path)
+                settings = Settings(
+                    author=store.get_setting("author", "") or "",
+                    theme=store.get_setting("theme", DEFAULT_THEME) or DEFAULT_THEME,
+                    fiche_format=store.get_setting("fiche_format", "html") or "html",
+                )
+                empty = store.is_empty()
+                break
+            except StoreError as exc:
+                self.post_message(StoreFailed(str(exc)))
+                return
+            except Exception as exc:
+                if not is_busy(exc):
+                    self.post_message(StoreFailed(f"{self.db_path} : {exc}"))
+                    return
+            from .writes import BUSY
+
+            attempt += 1
+            self.post_message(StorePreparing(f"{BUSY} (essai {attempt + 1})"))
+            time.sleep(0.5)
+        self.post_message(StoreReady(settings, empty))
+
+    def on_store_preparing(self, message: StorePreparing) -> None:
+        self.main_screen.show_status(message.text)
+
+    def on_store_ready(self, message: StoreReady) -> None:
+        self.settings = message.settings
+        theme = message.settings.theme
+        self.theme = theme if theme in self.available_themes else DEFAULT_THEME
+        self.store_ready = True
+        if self.load_demo and message.empty:
+            self.loading_demo = True
+            self.load_default_directory()
+        self.main_screen.store_opened()
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self.exit(return_code=1, message=f"aiguillage : {message.error}")
 
     # -- embedded default data -------------------------------------------------------------
     @work(thread=True, exclusive=True, group="demo")
@@ -142,19 +221,59 @@ class AiguillageApp(App[None]):
     # -- settings -------------------------------------------------------------------------
     def current_settings(self) -> Settings:
         return Settings(
-            author=self.store.get_setting("author", "") or "",
+            author=self.settings.author,
             theme=self.theme,
-            fiche_format=self.store.get_setting("fiche_format", "html") or "html",
+            fiche_format=self.settings.fiche_format,
         )
 
     def open_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
         def saved(settings: Settings | None) -> None:
             if settings is None:
                 return
-            self.store.set_setting("author", settings.author)
-            self.store.set_setting("theme", settings.theme)
-            self.store.set_setting("fiche_format", settings.fiche_format)
+            # Applied at once; written to the store by a worker (retried while it is busy).
+            self.settings = settings
             self.theme = settings.theme
-            self.notify("Réglages enregistrés.")
+            self.save_settings(settings)
 
         self.push_screen(SettingsScreen(self.current_settings()), saved)
+
+    @work(thread=True, group="settings")
+    def save_settings(self, settings: Settings) -> None:
+        from .writes import BUSY, WriteCancelled, set_settings, write
+
+        values = {
+            "author": settings.author,
+            "theme": settings.theme,
+            "fiche_format": settings.fiche_format,
+        }
+
+        def busy(attempt: int) -> None:
+            if attempt == 1:
+                self.call_from_thread(self.notify, BUSY, severity="warning", markup=False)
+
+        try:
+            write(
+                self.db_path,
+                lambda conn: set_settings(conn, values),
+                on_busy=busy,
+                cancelled=self._current_worker_event(),
+            )
+        except WriteCancelled:
+            return
+        except Exception as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Les réglages n'ont pas pu être enregistrés ({exc}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.call_from_thread(self.notify, "Réglages enregistrés.")
+
+    @staticmethod
+    def _current_worker_event() -> threading.Event:
+        from textual.worker import get_current_worker
+
+        return get_current_worker().cancelled_event

@@ -70,8 +70,9 @@ def _fields(structure: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(label, value) for label, value in pairs if value]
 
 
-def _hours(structure: Mapping[str, Any]) -> list[str]:
-    return [_clean(line) for line in hours.week_lines(structure.get("horaires_accueil"))]
+def _hours(structure: Mapping[str, Any], now: dt.datetime) -> list[str]:
+    week = hours.week_lines(structure.get("horaires_accueil"), today=now.date())
+    return [_clean(line) for line in week]
 
 
 def _title(need: str | None) -> str:
@@ -91,7 +92,7 @@ def render_txt(structures: list[Mapping[str, Any]], need: str | None, now: dt.da
         name = _clean(structure.get("nom")) or "Structure"
         lines += [name, "-" * min(len(name), 70)]
         lines += [f"{label} : {value}" for label, value in _fields(structure)]
-        week = _hours(structure)
+        week = _hours(structure, now)
         if week:
             lines.append("Horaires :")
             lines += [f"  {line}" for line in week]
@@ -109,7 +110,7 @@ def render_md(structures: list[Mapping[str, Any]], need: str | None, now: dt.dat
     for structure in structures:
         lines += [f"## {_md(_clean(structure.get('nom')) or 'Structure')}", ""]
         lines += [f"- **{label}** : {_md(value)}" for label, value in _fields(structure)]
-        week = _hours(structure)
+        week = _hours(structure, now)
         if week:
             lines.append("- **Horaires** :")
             lines += [f"    - {_md(line)}" for line in week]
@@ -135,7 +136,7 @@ def render_html(structures: list[Mapping[str, Any]], need: str | None, now: dt.d
         parts.append(f"<h2>{esc(_clean(structure.get('nom')) or 'Structure')}</h2><dl>")
         for label, value in _fields(structure):
             parts.append(f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>")
-        week = _hours(structure)
+        week = _hours(structure, now)
         if week:
             items = "".join(f"<li>{esc(line)}</li>" for line in week)
             parts.append(f"<dt>Horaires</dt><dd><ul>{items}</ul></dd>")

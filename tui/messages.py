@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
-from store.search import Hit
+if TYPE_CHECKING:
+    from store.search import Hit
+
+    from .screens.settings import Settings
 
 
 @dataclass
@@ -42,3 +45,25 @@ class DemoLoaded(Message):
 
     added: int
     error: str = ""
+
+
+@dataclass
+class StorePreparing(Message):
+    """Opening the store takes time (first run: creating it; or waiting for a lock)."""
+
+    text: str
+
+
+@dataclass
+class StoreReady(Message):
+    """The store is open and migrated: its settings, and whether it holds any structure."""
+
+    settings: Settings
+    empty: bool
+
+
+@dataclass
+class StoreFailed(Message):
+    """The store could not be opened (French message, shown as is)."""
+
+    error: str

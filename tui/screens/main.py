@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,22 +15,21 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
 from textual.worker import get_current_worker
 
-from store import hours, kinds
-from store.communes import AmbiguousPlace, Commune, UnknownPlace, resolve_place
-from store.notes import NoteError, add_note
-from store.queries import get_structure, toggle_favorite
-from store.search import search
+from store import kinds
 from store.vocab.thematiques import CATEGORIES, THEMATIQUES
 
-from ..fiche import short_text, write_fiche
 from ..messages import DemoLoaded, DemoProgress, DetailReady, ResultsReady
 from ..stores import thread_store
 from ..widgets.detail import DetailPane, one_line
 from ..widgets.results import WINDOW, ResultsList
 from ..widgets.toggle import StateCheckbox
-from .help import HelpScreen
-from .note_editor import NoteEditor
-from .notes import NotesScreen
+
+if TYPE_CHECKING:
+    from store.communes import Commune
+
+# Start-up: what only a search, a detail or another screen needs is imported there, on first
+# use (the search core, communes, notes, the fiche, the other screens), so that the first
+# screen is ready for typing sooner.
 
 DEMO_SOURCE = "dila-mairies"
 HINT = (
@@ -119,8 +119,17 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#results", ResultsList).border_title = "Résultats"
         self.query_one("#detail", DetailPane).border_title = "Détail"
+        self.query_one("#hint", Static).display = False
+        if self.aig.store_ready:
+            self.store_opened()
+
+    def store_opened(self) -> None:
+        """The app opened the store: search what was typed meanwhile."""
         self.update_hint()
         self.refresh_results()
+
+    def show_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
 
     @property
     def aig(self) -> Any:
@@ -151,6 +160,8 @@ class MainScreen(Screen[None]):
         )
 
     def refresh_results(self) -> None:
+        if not self.aig.store_ready:
+            return  # typing is kept; the search starts when the store is open
         self.run_search(self._request())
 
     @on(Input.Changed, "#search, #near")
@@ -162,6 +173,10 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, request: SearchRequest) -> None:
         """Runs off the UI thread; a newer keystroke cancels the result of an older one."""
+        from store import hours
+        from store.communes import AmbiguousPlace, UnknownPlace, resolve_place
+        from store.search import search
+
         worker = get_current_worker()
         conn = thread_store(self.aig.db_path).conn
         near: Commune | None = None
@@ -236,6 +251,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail")
     def load_detail(self, structure_id: str) -> None:
+        from store.queries import get_structure
+
         worker = get_current_worker()
         structure = get_structure(thread_store(self.aig.db_path).conn, structure_id)
         if not worker.is_cancelled:
@@ -312,26 +329,71 @@ class MainScreen(Screen[None]):
         structure = self._need_current()
         if structure is None:
             return
-        author = self.aig.store.get_setting("author")
+        from store.notes import add_note
 
-        def save(text: str | None) -> None:
-            if not text:
-                return
-            try:
-                add_note(self.aig.store.conn, structure["id"], text, author)
-            except NoteError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.notify("Note enregistrée.")
-            self.reload_detail()
+        from .note_editor import NoteEditor
 
-        self.app.push_screen(NoteEditor(one_line(structure.get("nom")), author=author), save)
+        author = self.aig.settings.author or None
+        structure_id = structure["id"]
+
+        def write(conn: sqlite3.Connection, text: str) -> None:
+            add_note(conn, structure_id, text, author)
+
+        def saved(text: str | None) -> None:
+            if text:
+                self.notify("Note enregistrée.")
+                self.reload_detail()
+
+        editor = NoteEditor(
+            one_line(structure.get("nom")), author=author, db_path=self.aig.db_path, save=write
+        )
+        self.app.push_screen(editor, saved)
 
     def action_favorite(self) -> None:
         structure = self._need_current()
         if structure is None:
             return
-        now_favorite = toggle_favorite(self.aig.store.conn, structure["id"])
+        self.write_favorite(structure["id"])
+
+    @work(thread=True, group="favorite")
+    def write_favorite(self, structure_id: str) -> None:
+        """Toggled in a worker: while another process imports, retried, never lost."""
+        from store.queries import toggle_favorite
+
+        from ..writes import BUSY, WriteCancelled, write
+
+        def toggle(conn: sqlite3.Connection) -> bool:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                state = toggle_favorite(conn, structure_id)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return state
+
+        def busy(attempt: int) -> None:
+            if attempt == 1:
+                self.app.call_from_thread(self.notify, BUSY, severity="warning", markup=False)
+
+        worker = get_current_worker()
+        try:
+            now_favorite = write(
+                self.aig.db_path, toggle, on_busy=busy, cancelled=worker.cancelled_event
+            )
+        except WriteCancelled:
+            return
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify,
+                f"Le favori n'a pas pu être enregistré ({exc}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.app.call_from_thread(self._favorite_written, now_favorite)
+
+    def _favorite_written(self, now_favorite: bool) -> None:
         self.notify("★ Ajoutée aux favoris." if now_favorite else "Retirée des favoris.")
         self.reload_detail()
         if self.query_one("#favorites", Checkbox).value:
@@ -341,7 +403,9 @@ class MainScreen(Screen[None]):
         structure = self._need_current()
         if structure is None:
             return
-        fmt = self.aig.store.get_setting("fiche_format", "html") or "html"
+        from ..fiche import short_text, write_fiche
+
+        fmt = self.aig.settings.fiche_format or "html"
         try:
             path = write_fiche([structure], self.aig.fiches_dir, fmt=fmt, now=self.aig.now())
         except (OSError, ValueError) as exc:
@@ -364,12 +428,16 @@ class MainScreen(Screen[None]):
         self.app.push_screen(OrientationScreen(str(self.aig.db_path), need=""))
 
     def action_help(self) -> None:
+        from .help import HelpScreen
+
         self.app.push_screen(HelpScreen())
 
     def action_settings(self) -> None:
         self.aig.open_settings()
 
     def action_notes(self) -> None:
+        from .notes import NotesScreen
+
         def chosen(structure_id: str | None) -> None:
             self.reload_detail()
             if structure_id:

@@ -1,37 +1,82 @@
-"""The note editor: multi-line, ctrl+s saves, escape cancels (asking before losing text)."""
+"""The note editor: multi-line, ctrl+s saves, escape cancels (asking before losing text).
+
+With a `save` operation the editor writes the note itself, in a worker thread, and closes
+only once the note is in the store. While another process imports (the store is locked)
+the text stays on screen, the editor says so and tries again: a note is never lost.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
+from textual.worker import get_current_worker
 
 from .confirm import ConfirmScreen
 
+SaveOperation = Callable[[sqlite3.Connection, str], Any]
+
+
+@dataclass
+class NoteSaved(Message, bubble=False):
+    text: str
+
+
+@dataclass
+class NoteBusy(Message, bubble=False):
+    attempt: int
+
+
+@dataclass
+class NoteSaveFailed(Message, bubble=False):
+    error: str
+
 
 class NoteEditor(ModalScreen[str | None]):
-    """Returns the text to save, or None when cancelled."""
+    """Returns the saved text, or None when cancelled.
+
+    `save(conn, text)` runs in a worker on its own connection; without it the editor only
+    returns the text (the caller writes it).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer", priority=True, id="save"),
         Binding("escape", "cancel", "Annuler", id="cancel"),
     ]
 
-    def __init__(self, structure_name: str, *, author: str | None, text: str = "") -> None:
+    def __init__(
+        self,
+        structure_name: str,
+        *,
+        author: str | None,
+        text: str = "",
+        db_path: str | None = None,
+        save: SaveOperation | None = None,
+    ) -> None:
         super().__init__()
         self.structure_name = structure_name
         self.author = author
         self.initial = text
+        self.db_path = db_path
+        self.save_operation = save
+        self.saving = False
+        self._result_sent = False
 
     def compose(self) -> ComposeResult:
         title = "Modifier la note" if self.initial else "Nouvelle note"
         with Vertical(id="editor", classes="dialog"):
             yield Static(f"{title} — {self.structure_name}", id="editor-title", markup=False)
             yield TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="editor-status", markup=False)
             author = (
                 f"Auteur : {self.author}"
                 if self.author
@@ -46,6 +91,7 @@ class NoteEditor(ModalScreen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#editor-status", Static).display = False
         area = self.query_one("#note-text", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
@@ -54,26 +100,103 @@ class NoteEditor(ModalScreen[str | None]):
     def text(self) -> str:
         return self.query_one("#note-text", TextArea).text
 
+    def _status(self, message: str) -> None:
+        status = self.query_one("#editor-status", Static)
+        status.update(message)
+        status.display = bool(message)
+
+    def _close(self, result: str | None) -> None:
+        if not self._result_sent:
+            self._result_sent = True
+            self.dismiss(result)
+
+    # -- saving ---------------------------------------------------------------------------
     def action_save(self) -> None:
+        if self.saving:
+            return
         text = self.text.strip()
         if not text:
             self.notify("La note est vide.", severity="warning")
             return
         if text == self.initial.strip():
-            self.dismiss(None)
+            self._close(None)
             return
-        self.dismiss(text)
+        if self.save_operation is None or self.db_path is None:
+            self._close(text)
+            return
+        self.saving = True
+        # The text stays visible (read only while it is being written, so what lands is
+        # exactly what is on screen).
+        self.query_one("#note-text", TextArea).read_only = True
+        self._status("Enregistrement…")
+        self._write(text)
 
-    def action_cancel(self) -> None:
-        if self.text.strip() == self.initial.strip():
-            self.dismiss(None)
+    @work(thread=True, exclusive=True, group="note-save")
+    def _write(self, text: str) -> None:
+        from store.notes import NoteError
+
+        from ..writes import WriteCancelled, write
+
+        worker = get_current_worker()
+        assert self.save_operation is not None and self.db_path is not None
+        operation = self.save_operation
+        try:
+            write(
+                self.db_path,
+                lambda conn: operation(conn, text),
+                on_busy=lambda attempt: self.post_message(NoteBusy(attempt)),
+                cancelled=worker.cancelled_event,
+            )
+        except WriteCancelled:
             return
+        except NoteError as exc:
+            self.post_message(NoteSaveFailed(str(exc)))
+            return
+        except Exception as exc:  # the store itself: say it, keep the text
+            self.post_message(NoteSaveFailed(f"La note n'a pas pu être enregistrée ({exc})."))
+            return
+        self.post_message(NoteSaved(text))
+
+    def on_note_saved(self, message: NoteSaved) -> None:
+        self.saving = False
+        if self._result_sent:
+            return
+        if self.app.screen is not self:  # a confirmation is open on top: close it first
+            self.pop_until_active()
+        self._close(message.text)
+
+    def on_note_busy(self, message: NoteBusy) -> None:
+        from ..writes import BUSY
+
+        if not self.saving:
+            return
+        self._status(f"{BUSY} Votre texte est gardé (essai {message.attempt + 1}).")
+        if message.attempt == 1:
+            self.notify(BUSY, severity="warning", markup=False)
+
+    def on_note_save_failed(self, message: NoteSaveFailed) -> None:
+        self.saving = False
+        self.query_one("#note-text", TextArea).read_only = False
+        self._status(f"{message.error} Le texte est gardé : ctrl+s pour réessayer.")
+        self.notify(message.error, severity="error", markup=False)
+
+    # -- cancelling -----------------------------------------------------------------------
+    def action_cancel(self) -> None:
+        if not self.saving and self.text.strip() == self.initial.strip():
+            self._close(None)
+            return
+        question = (
+            "La note n'est pas encore enregistrée (base occupée). Abandonner le texte ?"
+            if self.saving
+            else "Abandonner le texte saisi ?"
+        )
 
         def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
+            if not discard:
+                return
+            if self.saving:
+                self.workers.cancel_group(self, "note-save")
+                self.saving = False
+            self._close(None)
 
-        self.app.push_screen(
-            ConfirmScreen("Abandonner le texte saisi ?", yes="Abandonner", no="Continuer"),
-            answered,
-        )
+        self.app.push_screen(ConfirmScreen(question, yes="Abandonner", no="Continuer"), answered)

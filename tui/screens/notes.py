@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
-from store.notes import Note, NoteError, edit_note, hide_note, list_notes
+from store.notes import Note, edit_note, hide_note, list_notes
 
 from ..widgets.detail import clean, format_date, one_line
 from .confirm import ConfirmScreen
@@ -103,21 +106,24 @@ class NotesScreen(ModalScreen[str | None]):
         if note is None:
             return
 
-        def save(text: str | None) -> None:
-            if not text:
-                return
-            try:
-                author = self.aig.store.get_setting("author") or note.author
-                edit_note(self.aig.store.conn, note.id, text, author)
-            except NoteError as exc:
-                self.notify(str(exc), severity="error", markup=False)
-                return
-            self.notify("Note modifiée (l'ancienne version est conservée).")
-            self.reload()
+        author = self.aig.settings.author or note.author
 
-        self.app.push_screen(
-            NoteEditor(one_line(note.structure_nom), author=note.author, text=note.text), save
+        def write(conn: sqlite3.Connection, text: str) -> None:
+            edit_note(conn, note.id, text, author)
+
+        def saved(text: str | None) -> None:
+            if text:
+                self.notify("Note modifiée (l'ancienne version est conservée).")
+                self.reload()
+
+        editor = NoteEditor(
+            one_line(note.structure_nom),
+            author=note.author,
+            text=note.text,
+            db_path=self.aig.db_path,
+            save=write,
         )
+        self.app.push_screen(editor, saved)
 
     def action_hide(self) -> None:
         note = self._selected()
@@ -125,10 +131,39 @@ class NotesScreen(ModalScreen[str | None]):
             return
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            hide_note(self.aig.store.conn, note.id)
-            self.notify("Note masquée.")
-            self.reload()
+            if yes:
+                self.write_hidden(note.id)
 
         self.app.push_screen(ConfirmScreen("Masquer cette note ?"), answered)
+
+    @work(thread=True, group="hide-note")
+    def write_hidden(self, note_id: int) -> None:
+        """In a worker: retried while another process imports."""
+        from ..writes import BUSY, WriteCancelled, write
+
+        def busy(attempt: int) -> None:
+            if attempt == 1:
+                self.app.call_from_thread(self.notify, BUSY, severity="warning", markup=False)
+
+        try:
+            write(
+                self.aig.db_path,
+                lambda conn: hide_note(conn, note_id),
+                on_busy=busy,
+                cancelled=get_current_worker().cancelled_event,
+            )
+        except WriteCancelled:
+            return
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.notify,
+                f"La note n'a pas pu être masquée ({exc}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.app.call_from_thread(self._hidden)
+
+    def _hidden(self) -> None:
+        self.notify("Note masquée.")
+        self.reload()

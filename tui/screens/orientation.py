@@ -25,6 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
 from textual.widgets import Button, Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from store import kinds as kinds_mod
 from store.communes import AmbiguousPlace, UnknownPlace, complete
@@ -417,7 +418,10 @@ class OrientationScreen(Screen[None]):
         try:
             from ..fiche import short_text, write_fiche
 
-            fmt = self.ui_store.get_setting("fiche_format", "html") or "html"
+            settings = getattr(self.app, "settings", None)
+            fmt = getattr(settings, "fiche_format", None) or (
+                self.ui_store.get_setting("fiche_format", "html") or "html"
+            )
             path = write_fiche(structures, self._fiche_dir(), need=self.need or None, fmt=fmt)
         except (OSError, ValueError) as exc:
             self.notify(f"La fiche n'a pas pu être écrite : {exc}", severity="error")
@@ -429,21 +433,33 @@ class OrientationScreen(Screen[None]):
         self.notify(f"Fiche écrite : {path} (résumé copié dans le presse-papiers)")
 
     def _log(self, ids: list[str]) -> None:
-        assert self.ui_store is not None
         kinds, themes = self.wanted()
         if kinds is None:
             kinds = [k for k, _ in self.interpretation.kinds[:3]]
             themes = [t for t, _ in self.interpretation.thematiques[:3]]
         location = self.result.location if self.result else None
-        log_orientation(
-            self.ui_store.conn,
-            need=self.need,
-            kinds=kinds,
-            thematiques=themes or [],
-            commune=location.nom if location else None,
-            code_insee=location.insee if location else None,
-            structures=ids,
-        )
+        entry = {
+            "need": self.need,
+            "kinds": kinds,
+            "thematiques": themes or [],
+            "commune": location.nom if location else None,
+            "code_insee": location.insee if location else None,
+            "structures": ids,
+        }
+        self._write_log(entry)
+
+    @work(thread=True, group="journal")
+    def _write_log(self, entry: dict[str, Any]) -> None:
+        """The journal line is written off the UI thread, retried while another process
+        imports (the fiche is already written: nothing waits for this)."""
+        from ..writes import WriteCancelled, write
+
+        with contextlib.suppress(WriteCancelled):
+            write(
+                self.db_path,
+                lambda conn: log_orientation(conn, **entry),
+                cancelled=get_current_worker().cancelled_event,
+            )
 
     def action_focus_need(self) -> None:
         self.query_one("#need", Input).focus()

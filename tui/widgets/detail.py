@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store import hours, kinds
+from store import kinds
 from store.text import clean_display
 from store.vocab import thematiques
 
@@ -87,6 +87,8 @@ def last_update(structure: Mapping[str, Any]) -> tuple[str, dt.datetime | None]:
 
 
 def hours_section(text: Text, horaires: str | None, now: dt.datetime) -> None:
+    from store import hours  # opening_hours is loaded with the first detail, not at start-up
+
     if not horaires:
         text.append("Horaires : ", style="bold")
         text.append("inconnus\n", style="italic")
@@ -102,7 +104,7 @@ def hours_section(text: Text, horaires: str | None, now: dt.datetime) -> None:
     else:
         text.append(one_line(current.label), style="bold")
         text.append("\n")
-    for line in hours.week_lines(horaires):
+    for line in hours.week_lines(horaires, today=now.date()):
         text.append(f"  {clean(line)}\n")
 
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from store import hours, kinds
-from store.search import Hit
+from store import kinds
 
 from .detail import format_km, one_line
+
+if TYPE_CHECKING:
+    from store.search import Hit
 
 # The list never holds more than this: the core ranks, the widget only shows the top.
 WINDOW = 100
@@ -23,20 +26,17 @@ def short_kind(slug: str | None) -> str:
 
 
 def hit_prompt(hit: Hit, now: dt.datetime) -> Text:
-    """'Nom' then 'Type · Commune (CP) · 2,3 km · Ouvert' — words, not only colours."""
+    """'Nom' then '● Ouvert · 2,3 km · Type · Commune (CP)' — words, not only colours.
+
+    Short facts come first on the second line, so that a narrow list cuts the place name
+    (also in the detail pane), not whether the structure is open or how far it is.
+    """
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(one_line(hit.nom) or "Structure sans nom", style="bold")
-    details = [short_kind(hit.kind)]
-    place = one_line(hit.commune)
-    if hit.code_postal:
-        place = f"{place} ({one_line(hit.code_postal)})" if place else one_line(hit.code_postal)
-    elif hit.departement and not place:
-        place = f"dép. {one_line(hit.departement)}"
-    if place:
-        details.append(place)
-    if hit.distance_km is not None:
-        details.append(format_km(hit.distance_km))
+    details: list[str] = []
     if hit.horaires_accueil:
+        from store import hours  # not needed before the first results
+
         open_now = hours.state(hit.horaires_accueil, now).open_now
         if open_now is True:
             details.append("● Ouvert")
@@ -44,6 +44,16 @@ def hit_prompt(hit: Hit, now: dt.datetime) -> Text:
             details.append("○ Fermé")
     if hit.absent:
         details.append("⚠ absente de sa source")
+    if hit.distance_km is not None:
+        details.append(format_km(hit.distance_km))
+    details.append(short_kind(hit.kind))
+    place = one_line(hit.commune)
+    if hit.code_postal:
+        place = f"{place} ({one_line(hit.code_postal)})" if place else one_line(hit.code_postal)
+    elif hit.departement and not place:
+        place = f"dép. {one_line(hit.departement)}"
+    if place:
+        details.append(place)
     text.append("\n")
     text.append(" · ".join(details), style="dim")
     return text
@@ -52,9 +62,13 @@ def hit_prompt(hit: Hit, now: dt.datetime) -> Text:
 class ResultsList(OptionList):
     """OptionList refilled with at most WINDOW options per search."""
 
+    # Two lines per hit whatever the width: a long name is cut with an ellipsis rather
+    # than wrapped (at 80 columns a wrapped name pushed the kind/place line down).
     DEFAULT_CSS = """
     ResultsList {
         height: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 

@@ -1,0 +1,76 @@
+"""Writes from the TUI (notes, favourites, settings): in worker threads, never lost.
+
+While `aiguillage import` holds the write lock in another terminal, a write waits a short
+while, then says so (the caller shows "La base est occupée…") and tries again until it
+lands or the worker is cancelled. The UI thread never waits for the lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from store.db import Store, is_busy
+
+T = TypeVar("T")
+
+BUSY = "La base est occupée par une importation, nouvel essai…"
+# One attempt waits this long for the lock; then the worker is told and tries again.
+ATTEMPT_TIMEOUT_S = 1.0
+PAUSE_S = 0.3
+
+
+class WriteCancelled(Exception):
+    """The worker was cancelled before the write could land: nothing was written."""
+
+
+def write(
+    db_path: str,
+    operation: Callable[[sqlite3.Connection], T],
+    *,
+    on_busy: Callable[[int], None] | None = None,
+    cancelled: threading.Event | None = None,
+    attempt_timeout: float = ATTEMPT_TIMEOUT_S,
+    pause: float = PAUSE_S,
+) -> T:
+    """Run `operation` on its own short-lived connection, retrying while the store is locked.
+
+    `on_busy(attempt)` is called after each attempt that found the lock taken. The operation
+    must be one transaction (everything or nothing), so a retry never writes twice.
+    """
+    attempt = 0
+    while True:
+        if cancelled is not None and cancelled.is_set():
+            raise WriteCancelled
+        try:
+            with Store(db_path, timeout=attempt_timeout) as store:
+                return operation(store.conn)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        attempt += 1
+        if on_busy is not None:
+            on_busy(attempt)
+        if cancelled is not None:
+            if cancelled.wait(pause):
+                raise WriteCancelled
+        else:
+            threading.Event().wait(pause)
+
+
+def set_settings(conn: sqlite3.Connection, values: dict[str, str]) -> None:
+    """Several settings in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for key, value in values.items():
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
