@@ -114,17 +114,18 @@ def tag_rows(
 ) -> None:
     """(Re)tag structures from the rows just written (dicts with id, nom, kind, departement,
     thematiques, latitude, longitude; services with structure_id, nom, thematiques), inside the
-    caller's transaction. `replace=False` when the caller removed their old tags already (or
-    they have none).
+    caller's transaction.
+
+    With `replace`, their stored tags are read and only the differences written (a services
+    file re-tags every structure it names, and most of their tags stay); `replace=False`
+    when they have no tags (new structures).
     """
     by_structure: dict[object, list[tuple]] = {}
     for service in services:
         by_structure.setdefault(service["structure_id"], []).append(
             (service.get("nom"), service.get("thematiques"))
         )
-    if replace:
-        untag_structures(conn, [str(s["id"]) for s in structures])
-    rows = []
+    rows: set[tuple[object, ...]] = set()
     for s in structures:
         dep = str(s.get("departement") or "")
         tags = tags_of(
@@ -134,12 +135,34 @@ def tag_rows(
             by_structure.get(s["id"], ()),
         )
         lat, lon = s.get("latitude"), s.get("longitude")
-        rows.extend((tag, dep, s["id"], lat, lon) for tag in tags)
+        rows.update((tag, dep, s["id"], lat, lon) for tag in tags)
+    if replace:
+        stored = _stored_tags(conn, [str(s["id"]) for s in structures])
+        conn.executemany(
+            "DELETE FROM structure_tags WHERE tag = ? AND departement = ? AND structure_id = ?",
+            [row[:3] for row in stored - rows],
+        )
+        rows -= stored
     conn.executemany(
-        "INSERT OR IGNORE INTO structure_tags(tag, departement, structure_id, latitude,"
+        "INSERT OR REPLACE INTO structure_tags(tag, departement, structure_id, latitude,"
         " longitude) VALUES (?,?,?,?,?)",
-        rows,
+        sorted(rows, key=lambda row: row[:3]),  # in key order: fewer B-tree pages touched
     )
+
+
+def _stored_tags(conn: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[object, ...]]:
+    stored: set[tuple[object, ...]] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        stored.update(
+            conn.execute(
+                "SELECT tag, departement, structure_id, latitude, longitude FROM structure_tags"
+                f" WHERE structure_id IN ({marks})",
+                chunk,
+            )
+        )
+    return stored
 
 
 def tag_structures(conn: sqlite3.Connection, ids: Sequence[str]) -> None:

@@ -502,15 +502,14 @@ class RecordWriter:
                     for s in structures
                 ],
             )
-            untag_structures(
-                conn, [str(s["id"]) for s in structures if self.status.get(str(s["id"])) != ADDED]
-            )
-            tag_rows(
-                conn,
-                structures,
-                [v for s in structures for v in services.get(str(s["id"]), ())],
-                replace=False,
-            )
+            for added in (True, False):  # new structures have no tags to compare with
+                part = [s for s in structures if (self.status.get(str(s["id"])) == ADDED) == added]
+                tag_rows(
+                    conn,
+                    part,
+                    [v for s in part for v in services.get(str(s["id"]), ())],
+                    replace=not added,
+                )
 
     def _by_rowid(self, ids: Sequence[str]) -> list[int]:
         """The rowids (`num`) of the given structures, in increasing order."""
