@@ -98,6 +98,7 @@ class AiguillageApp(App[None]):
         self._now = now or dt.datetime.now
         self.loading_demo = False
         self.store_ready = False
+        self.exit_error: str | None = None
         self.settings = Settings(author="", theme=DEFAULT_THEME, fiche_format="html")
         self._store: Store | None = None
 
@@ -183,7 +184,9 @@ class AiguillageApp(App[None]):
         self.main_screen.store_opened()
 
     def on_store_failed(self, message: StoreFailed) -> None:
-        self.exit(return_code=1, message=f"aiguillage : {message.error}")
+        # Printed by `tui.launch` once the terminal is restored: one plain French line.
+        self.exit_error = message.error
+        self.exit(return_code=1)
 
     # -- embedded default data -------------------------------------------------------------
     @work(thread=True, exclusive=True, group="demo")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from store.paths import resolve_db_path
 
@@ -12,4 +13,6 @@ def launch(args: argparse.Namespace) -> int:
 
     app = AiguillageApp(db_path=resolve_db_path(args.db), load_demo=not args.no_demo)
     app.run()
+    if app.exit_error:
+        print(f"aiguillage : {app.exit_error}", file=sys.stderr)
     return app.return_code or 0

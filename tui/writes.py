@@ -32,14 +32,16 @@ def write(
     *,
     on_busy: Callable[[int], None] | None = None,
     cancelled: threading.Event | None = None,
-    attempt_timeout: float = ATTEMPT_TIMEOUT_S,
-    pause: float = PAUSE_S,
+    attempt_timeout: float | None = None,
+    pause: float | None = None,
 ) -> T:
     """Run `operation` on its own short-lived connection, retrying while the store is locked.
 
     `on_busy(attempt)` is called after each attempt that found the lock taken. The operation
     must be one transaction (everything or nothing), so a retry never writes twice.
     """
+    attempt_timeout = ATTEMPT_TIMEOUT_S if attempt_timeout is None else attempt_timeout
+    pause = PAUSE_S if pause is None else pause
     attempt = 0
     while True:
         if cancelled is not None and cancelled.is_set():
