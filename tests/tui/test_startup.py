@@ -72,6 +72,11 @@ async def test_first_run_shows_the_screen_while_the_store_is_created(
         assert "Première ouverture" in str(screen.query_one("#status", Static).render())
         await pilot.press(*"melun")
         assert screen.query_one("#search", Input).value == "melun"
+        # Screens that read the store wait for it (no lock wait on the UI thread).
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("se prépare" in str(n.message) for n in app._notifications)
         release.set()
         await settle(pilot)
         assert app.store_ready

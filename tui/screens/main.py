@@ -320,6 +320,12 @@ class MainScreen(Screen[None]):
     def action_cursor_up(self) -> None:
         self._move(-1)
 
+    def _need_store(self) -> bool:
+        """False (and a French line) while the store is still being opened or created."""
+        if not self.aig.store_ready:
+            self.notify("La base se prépare, un instant…", severity="warning")
+        return bool(self.aig.store_ready)
+
     def _need_current(self) -> dict[str, Any] | None:
         if self.current is None:
             self.notify("Choisissez d'abord une structure dans la liste.", severity="warning")
@@ -423,6 +429,8 @@ class MainScreen(Screen[None]):
         self.last_fiche = path
 
     def action_orientation(self) -> None:
+        if not self._need_store():
+            return
         from .orientation import OrientationScreen
 
         self.app.push_screen(OrientationScreen(str(self.aig.db_path), need=""))
@@ -433,9 +441,12 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_settings(self) -> None:
-        self.aig.open_settings()
+        if self._need_store():
+            self.aig.open_settings()
 
     def action_notes(self) -> None:
+        if not self._need_store():
+            return
         from .notes import NotesScreen
 
         def chosen(structure_id: str | None) -> None:
