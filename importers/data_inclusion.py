@@ -307,7 +307,7 @@ def _stub(key: tuple[str, str], origin: str) -> StructureRecord:
 class _Reader:
     """Turns the file's items into records as they come.
 
-    A structure item is one record (`services_complete` only when it has a `services` list).
+    A structure item is one record (`services_complete` only when it nests its services).
     Services are attached to their structure by `structure_id`: consecutive services of one
     structure make one record that names the structure (or carries it, when the service
     nests it); the writer merges the records of one structure and finds it in the store.
@@ -330,7 +330,8 @@ class _Reader:
             yield record
             return
         nested = item.get("services")
-        record.services_complete = isinstance(nested, list)
+        # An empty or absent list says nothing: the services stored are kept.
+        record.services_complete = isinstance(nested, list) and bool(nested)
         for number, service_item in enumerate(nested or (), start=1):
             if isinstance(service_item, dict):
                 service = service_from(service_item, f"{origin}, service {number}")

@@ -226,3 +226,17 @@ def test_progress_is_reported(store: Store, monkeypatch: pytest.MonkeyPatch) -> 
             progress=lambda *call: calls.append(call))  # fmt: skip
     assert [done for _, done, _ in calls] == [2, 4, 4]
     assert calls[-1] == ("écriture", 4, 4)
+
+
+def test_nested_services_replace_but_an_empty_list_keeps(store: Store, tmp_path: Path) -> None:
+    _import(store, STRUCTURES)
+    _import(store, SERVICES)
+    structures = json.loads(STRUCTURES.read_text(encoding="utf-8"))
+    structures[0]["services"] = [{"id": "v-1", "nom": "Colis alimentaires"}]
+    structures[1]["services"] = []  # says nothing about s-2's services
+    path = tmp_path / "structures.json"
+    path.write_text(json.dumps(structures, ensure_ascii=False), encoding="utf-8")
+    report = _import(store, path)
+    assert _counts(report) == (0, 1, 3)
+    assert _services(store, "s-1") == ["Colis alimentaires"]
+    assert _services(store, "s-2") == ["Aide aux devoirs", "Écrivain public"]
