@@ -130,12 +130,15 @@ def _bulk_gc() -> Iterator[None]:
 def _without_mmap(conn: sqlite3.Connection) -> Iterator[None]:
     """No memory map while importing: the backup and the import read the whole store once,
     and a map would keep every page of it in the process's memory. Searches map it again."""
-    before = conn.execute("PRAGMA mmap_size").fetchone()[0]
+    row = conn.execute("PRAGMA mmap_size").fetchone()
+    if row is None:  # a store in memory: nothing mapped
+        yield
+        return
     conn.execute("PRAGMA mmap_size = 0")
     try:
         yield
     finally:
-        conn.execute(f"PRAGMA mmap_size = {int(before)}")
+        conn.execute(f"PRAGMA mmap_size = {int(row[0])}")
 
 
 def _write(
