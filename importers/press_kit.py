@@ -139,8 +139,11 @@ def _themes_of(theme: str | None) -> list[str]:
 def _source_name(text: str, path: Path) -> str:
     head = normalize(text[:4000])
     parts = ["dossier-presse"]
-    place = re.search(r"\bprefet (?:de la region |de la |de l |du |des |de |d )?(?:d )?"
-                      r"([a-z ]+?) liberte\b", head)
+    place = re.search(
+        r"\bprefet (?:de la region |de la |de l |du |des |de |d )?(?:d )?"
+        r"([a-z ]+?) liberte\b",
+        head,
+    )
     if place:
         parts.append(slug(place.group(1)))
     date = re.search(rf"\b(\d{{1,2}}) ({_MONTHS}) (\d{{4}})\b", head)
@@ -272,8 +275,12 @@ def _zone_commune(conn: sqlite3.Connection, zone: str | None, dep: str | None) -
     if not zone or not dep:
         return None
     text = re.split(r"[(,.;:–]| - | dans | et ", zone)[0].strip()
-    text = re.sub(r"^(?:la )?(?:ville|commune) (?:de la |de l['’]|du |des |de |d['’])", "", text,
-                  flags=re.IGNORECASE)
+    text = re.sub(
+        r"^(?:la )?(?:ville|commune) (?:de la |de l['’]|du |des |de |d['’])",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
     if not text or len(text) > 40:
         return None
     found = by_name(conn, text, dep)
@@ -322,8 +329,9 @@ def build_structures(
                 departement=dep,
                 commune=commune.nom if commune else None,
                 code_insee=commune.insee if commune else None,
-                code_postal=(commune.codes_postaux[0] if commune and commune.codes_postaux
-                             else None),
+                code_postal=(
+                    commune.codes_postaux[0] if commune and commune.codes_postaux else None
+                ),
                 latitude=commune.lat if commune else None,
                 longitude=commune.lon if commune else None,
                 geo_approx=commune is not None,

@@ -55,4 +55,3 @@ def test_pimms_near_sarcelles_suggests_garges_sarcelles(real_store: Store) -> No
     s, result = suggestion(real_store, "PIMMS", "Sarcelles", "Garges-Sarcelles")
     assert result.suggestions.index(s) == 0
     assert "PIMMS" in s.reasons
-

@@ -31,7 +31,8 @@ def _clean(value: object) -> str:
 
 def _address(structure: Mapping[str, Any]) -> str:
     street = ", ".join(
-        p for p in (_clean(structure.get("adresse")), _clean(structure.get("complement_adresse")))
+        p
+        for p in (_clean(structure.get("adresse")), _clean(structure.get("complement_adresse")))
         if p
     )
     town = " ".join(

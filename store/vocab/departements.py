@@ -172,4 +172,3 @@ def name_of(code: str | None) -> str | None:
 def region_of(code: str | None) -> str | None:
     entry = DEPARTEMENTS.get((code or "").upper())
     return entry[1] if entry else None
-

@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (codes are long and must stay on one line to be greppable)
 """data·inclusion v0 → v1: thématiques, profils (→ publics), service types, labels.
 
 Older exports (schema v0) still carry these codes. v0 thématiques that already exist in v1
@@ -16,8 +15,12 @@ from .thematiques import THEMATIQUES
 _ADMIN = "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-administratives"
 _DROITS = "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"
 _CITOYEN = "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-a-la-citoyennete"
-_JUDICIAIRE = "difficultes-administratives-ou-juridiques--prendre-en-compte-une-problematique-judiciaire"
-_DISCRIM = "difficultes-administratives-ou-juridiques--connaitre-ses-droits-face-a-une-discrimination"
+_JUDICIAIRE = (
+    "difficultes-administratives-ou-juridiques--prendre-en-compte-une-problematique-judiciaire"
+)
+_DISCRIM = (
+    "difficultes-administratives-ou-juridiques--connaitre-ses-droits-face-a-une-discrimination"
+)
 _ADAPTE = "difficultes-administratives-ou-juridiques--beneficier-dune-mesure-daccompagnement-adapte"
 _BUDGET = "difficultes-financieres--ameliorer-sa-gestion-budgetaire"
 _AUTONOMIE_BUDGET = "difficultes-financieres--acquerir-une-autonomie-budgetaire"
@@ -52,9 +55,7 @@ _CREER_DEV = "creer-une-entreprise--developper-son-entreprise"
 V0_TO_V1: dict[str, tuple[str, ...]] = {
     # accès aux droits et citoyenneté
     "acces-aux-droits-et-citoyennete": (_ADMIN, _DROITS),
-    "acces-aux-droits-et-citoyennete--accompagnement-dans-les-demarches-administratives": (
-        _ADMIN,
-    ),
+    "acces-aux-droits-et-citoyennete--accompagnement-dans-les-demarches-administratives": (_ADMIN,),
     "acces-aux-droits-et-citoyennete--accompagnement-juridique": (_JUDICIAIRE,),
     "acces-aux-droits-et-citoyennete--aide-aux-victimes": (_JUDICIAIRE, _VIOLENCE),
     "acces-aux-droits-et-citoyennete--connaitre-ses-droits": (_DROITS,),

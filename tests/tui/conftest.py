@@ -153,9 +153,7 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(40):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        busy = any(
-            w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers
-        )
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers)
         quiet = 0 if busy else quiet + 1
         if quiet >= 3:  # nothing started again over three message rounds
             return

@@ -122,9 +122,9 @@ async def test_kind_and_open_now_filters(make_app) -> None:
 async def test_thematique_filter(make_app) -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        main_screen(pilot).query_one("#thematique", Select).value = (
-            "difficultes-administratives-ou-juridiques"
-        )
+        main_screen(pilot).query_one(
+            "#thematique", Select
+        ).value = "difficultes-administratives-ou-juridiques"
         await settle(pilot)
         names = result_names(pilot)
         assert CENTRE in names and EPICERIE not in names

@@ -48,9 +48,7 @@ def test_main_screen_120x40(snap_compare, tmp_path: Path) -> None:
 
 
 def test_detail_with_hours_and_notes(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(
-        snapshot_app(tmp_path), terminal_size=(120, 40), run_before=_centre_detail
-    )
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(120, 40), run_before=_centre_detail)
 
 
 def test_note_editor(snap_compare, tmp_path: Path) -> None:

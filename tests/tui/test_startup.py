@@ -40,10 +40,7 @@ DEFERRED = (
 
 
 def test_importing_the_app_leaves_slow_modules_for_later() -> None:
-    code = (
-        "import sys, tui.app\n"
-        f"print(' '.join(m for m in {DEFERRED!r} if m in sys.modules))"
-    )
+    code = f"import sys, tui.app\nprint(' '.join(m for m in {DEFERRED!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )

@@ -415,9 +415,7 @@ class MainScreen(Screen[None]):
         try:
             path = write_fiche([structure], self.aig.fiches_dir, fmt=fmt, now=self.aig.now())
         except (OSError, ValueError) as exc:
-            self.notify(
-                f"La fiche n'a pas pu être écrite : {exc}", severity="error", markup=False
-            )
+            self.notify(f"La fiche n'a pas pu être écrite : {exc}", severity="error", markup=False)
             return
         self.app.copy_to_clipboard(short_text([structure]))
         self.notify(
@@ -467,4 +465,3 @@ class MainScreen(Screen[None]):
 
     def set_kind(self, slug: str) -> None:
         self.query_one("#kind", Select).value = slug
-
