@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 from store.db import Store
 from store.paths import resolve_db_path
+from store.queries import resolve_id
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -55,6 +56,14 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 def open_cli_store(args: argparse.Namespace) -> Store:
     """The store named by --db / AIGUILLAGE_DB / the default location."""
     return Store(resolve_db_path(getattr(args, "db", None)))
+
+
+def require_structure_id(store: Store, text: str) -> str:
+    """The id of the structure named by an id or an unambiguous id prefix, or a CliError."""
+    sid = resolve_id(store.conn, text)
+    if sid is None:
+        raise CliError(f"aucune structure avec l'identifiant {text!r}.")
+    return sid
 
 
 def print_json(data: Any) -> None:

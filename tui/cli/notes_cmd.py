@@ -13,10 +13,9 @@ from typing import TextIO
 
 from store.backup import backup_path
 from store.notes import add_note, list_notes
-from store.queries import resolve_id
 from store.text import clean_display
 
-from .common import CliError, open_cli_store, print_json
+from .common import CliError, open_cli_store, print_json, require_structure_id
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,16 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     purge.set_defaults(func=run_purge)
 
 
-def _structure(store, text: str) -> str:  # type: ignore[no-untyped-def]
-    sid = resolve_id(store.conn, text)
-    if sid is None:
-        raise CliError(f"aucune structure avec l'identifiant {text!r}.")
-    return sid
-
-
 def run_add(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
-        sid = _structure(store, args.id)
+        sid = require_structure_id(store, args.id)
         author = args.author or store.get_setting("author")
         note = add_note(store.conn, sid, args.text, author)
     print(f"Note {note.id} ajoutée à {note.structure_nom}.")
@@ -70,7 +62,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
-        sid = _structure(store, args.id) if args.id else None
+        sid = require_structure_id(store, args.id) if args.id else None
         notes = list_notes(store.conn, sid)
     if args.json:
         print_json({"notes": [n.as_json() for n in notes]})

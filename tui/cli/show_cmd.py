@@ -6,11 +6,11 @@ import argparse
 
 from store import kinds
 from store.hours import state
-from store.queries import get_structure, resolve_id
+from store.queries import get_structure
 from store.text import clean_display
 from store.vocab.thematiques import label as theme_label
 
-from .common import CliError, open_cli_store, print_json
+from .common import CliError, open_cli_store, print_json, require_structure_id
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,8 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def load(store, text: str) -> dict:  # type: ignore[no-untyped-def]
-    sid = resolve_id(store.conn, text)
-    structure = get_structure(store.conn, sid) if sid else None
+    structure = get_structure(store.conn, require_structure_id(store, text))
     if structure is None:
         raise CliError(f"aucune structure avec l'identifiant {text!r}.")
     return structure
