@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -244,7 +243,7 @@ class AiguillageApp(App[None]):
 
     @work(thread=True, group="settings")
     def save_settings(self, settings: Settings) -> None:
-        from .writes import BUSY, WriteCancelled, set_settings, write
+        from .writes import set_settings, write_from_worker
 
         values = {
             "author": settings.author,
@@ -252,31 +251,11 @@ class AiguillageApp(App[None]):
             "fiche_format": settings.fiche_format,
         }
 
-        def busy(attempt: int) -> None:
-            if attempt == 1:
-                self.call_from_thread(self.notify, BUSY, severity="warning", markup=False)
-
-        try:
-            write(
-                self.db_path,
-                lambda conn: set_settings(conn, values),
-                on_busy=busy,
-                cancelled=self._current_worker_event(),
-            )
-        except WriteCancelled:
-            return
-        except Exception as exc:
-            self.call_from_thread(
-                self.notify,
-                f"Les réglages n'ont pas pu être enregistrés ({exc}).",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.call_from_thread(self.notify, "Réglages enregistrés.")
-
-    @staticmethod
-    def _current_worker_event() -> threading.Event:
-        from textual.worker import get_current_worker
-
-        return get_current_worker().cancelled_event
+        written, _ = write_from_worker(
+            self,
+            self.db_path,
+            lambda conn: set_settings(conn, values),
+            failure="Les réglages n'ont pas pu être enregistrés",
+        )
+        if written:
+            self.call_from_thread(self.notify, "Réglages enregistrés.")

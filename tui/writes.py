@@ -10,9 +10,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from store.db import Store, is_busy
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 T = TypeVar("T")
 
@@ -76,3 +79,30 @@ def set_settings(conn: sqlite3.Connection, values: dict[str, str]) -> None:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def write_from_worker(
+    app: App[object],
+    db_path: str,
+    operation: Callable[[sqlite3.Connection], T],
+    *,
+    failure: str,
+) -> tuple[bool, T | None]:
+    """From a thread worker: `write`, saying once that the store is busy, and on failure a
+    French notification "<failure> (<error>)." Returns (written, the operation's result)."""
+    from textual.worker import get_current_worker
+
+    def busy(attempt: int) -> None:
+        if attempt == 1:
+            app.call_from_thread(app.notify, BUSY, severity="warning", markup=False)
+
+    try:
+        result = write(
+            db_path, operation, on_busy=busy, cancelled=get_current_worker().cancelled_event
+        )
+    except WriteCancelled:
+        return False, None
+    except Exception as exc:
+        app.call_from_thread(app.notify, f"{failure} ({exc}).", severity="error", markup=False)
+        return False, None
+    return True, result

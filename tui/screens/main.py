@@ -366,7 +366,7 @@ class MainScreen(Screen[None]):
         """Toggled in a worker: while another process imports, retried, never lost."""
         from store.queries import toggle_favorite
 
-        from ..writes import BUSY, WriteCancelled, write
+        from ..writes import write_from_worker
 
         def toggle(conn: sqlite3.Connection) -> bool:
             conn.execute("BEGIN IMMEDIATE")
@@ -378,26 +378,11 @@ class MainScreen(Screen[None]):
             conn.execute("COMMIT")
             return state
 
-        def busy(attempt: int) -> None:
-            if attempt == 1:
-                self.app.call_from_thread(self.notify, BUSY, severity="warning", markup=False)
-
-        worker = get_current_worker()
-        try:
-            now_favorite = write(
-                self.aig.db_path, toggle, on_busy=busy, cancelled=worker.cancelled_event
-            )
-        except WriteCancelled:
-            return
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify,
-                f"Le favori n'a pas pu être enregistré ({exc}).",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.app.call_from_thread(self._favorite_written, now_favorite)
+        written, now_favorite = write_from_worker(
+            self.app, self.aig.db_path, toggle, failure="Le favori n'a pas pu être enregistré"
+        )
+        if written:
+            self.app.call_from_thread(self._favorite_written, bool(now_favorite))
 
     def _favorite_written(self, now_favorite: bool) -> None:
         self.notify("★ Ajoutée aux favoris." if now_favorite else "Retirée des favoris.")

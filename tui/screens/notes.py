@@ -13,7 +13,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from store.notes import Note, edit_note, hide_note, list_notes
 
@@ -139,30 +138,16 @@ class NotesScreen(ModalScreen[str | None]):
     @work(thread=True, group="hide-note")
     def write_hidden(self, note_id: int) -> None:
         """In a worker: retried while another process imports."""
-        from ..writes import BUSY, WriteCancelled, write
+        from ..writes import write_from_worker
 
-        def busy(attempt: int) -> None:
-            if attempt == 1:
-                self.app.call_from_thread(self.notify, BUSY, severity="warning", markup=False)
-
-        try:
-            write(
-                self.aig.db_path,
-                lambda conn: hide_note(conn, note_id),
-                on_busy=busy,
-                cancelled=get_current_worker().cancelled_event,
-            )
-        except WriteCancelled:
-            return
-        except Exception as exc:
-            self.app.call_from_thread(
-                self.notify,
-                f"La note n'a pas pu être masquée ({exc}).",
-                severity="error",
-                markup=False,
-            )
-            return
-        self.app.call_from_thread(self._hidden)
+        written, _ = write_from_worker(
+            self.app,
+            self.aig.db_path,
+            lambda conn: hide_note(conn, note_id),
+            failure="La note n'a pas pu être masquée",
+        )
+        if written:
+            self.app.call_from_thread(self._hidden)
 
     def _hidden(self) -> None:
         self.notify("Note masquée.")
