@@ -22,8 +22,8 @@ from store.vocab.thematiques_v0 import TYPES_V0_TO_V1, to_v1_publics, to_v1_them
 
 from . import jsonstream
 from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
+from .csvfile import csv_rows, header_index, sniff_delimiter, truthy
 from .fields import Checked, code_list, text
-from .tabular import csv_rows, header_index, sniff_delimiter, truthy
 
 PREFIX = "data-inclusion:"
 _MARKERS = (

@@ -8,8 +8,8 @@ from store.hours import from_weekday_columns
 from store.models import Reject, StructureRecord
 
 from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
+from .csvfile import csv_rows, sniff_delimiter
 from .fields import Checked, text
-from .tabular import csv_rows, sniff_delimiter
 
 SOURCE = "anct-france-services"
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi")

@@ -8,7 +8,6 @@ French and English headers map to the record's fields (`nom`/`name`/`raison soci
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import fields as dataclass_fields
@@ -18,10 +17,9 @@ from typing import Any
 from store.models import Reject, StructureRecord
 from store.text import normalize, slug
 
-from .base import Format, ImportFailure, ImportOptions, Parsed, Sample, read_text
+from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
+from .csvfile import csv_rows, header_index, looks_binary, sniff_delimiter, truthy
 from .fields import Checked, code_list, text
-
-DELIMITERS = (";", ",", "\t", "|")
 
 # Normalised header (store.text.normalize) -> record field.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -122,48 +120,6 @@ RECORD_FIELDS = frozenset(f.name for f in dataclass_fields(StructureRecord)) - {
     "a_verifier",
 }
 IGNORED_COLUMNS = frozenset({"ignore"})  # data·inclusion templates: `__ignore__`
-
-
-# -- reading CSV text -------------------------------------------------------------------------
-
-
-def sniff_delimiter(first_line: str) -> str:
-    """The delimiter used most on the header line (outside quotes)."""
-    outside, quoted = [], False
-    for char in first_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted:
-            outside.append(char)
-    line = "".join(outside)
-    best = max(DELIMITERS, key=line.count)
-    return best if line.count(best) else ","
-
-
-def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head or head.startswith((b"\x1f\x8b", b"PK\x03\x04", b"%PDF", b"BZh")):
-        return True
-    sample = head[:4096]
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls > len(sample) // 50
-
-
-def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for each row of a CSV file, encoding and delimiter detected."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    if _looks_binary(head):
-        if head.startswith(b"\x1f\x8b"):
-            raise ImportFailure(path, "fichier compressé (gzip) : décompressez-le d'abord.")
-        raise ImportFailure(path, "fichier binaire : ce n'est pas un tableau CSV.")
-    content = read_text(path)
-    first = content.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=sniff_delimiter(first))
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as exc:
-        raise ImportFailure(path, f"CSV illisible ({exc}).", f"ligne {reader.line_num}") from None
 
 
 def header_fields(
@@ -288,20 +244,11 @@ def _parse_rows(
             yield item
 
 
-def header_index(headers: Sequence[Any]) -> dict[str, int]:
-    return {normalize(text(h)): i for i, h in enumerate(headers) if text(h)}
-
-
-def truthy(row: Sequence[Any], index: int) -> bool:
-    value = row[index] if index < len(row) else None
-    return value is True or text(value) in ("1", "true", "True", "oui", "x")
-
-
 # -- CSV ----------------------------------------------------------------------------------------
 
 
 def _detect_csv(sample: Sample) -> float:
-    if _looks_binary(sample.head):
+    if looks_binary(sample.head):
         return 0.0
     text_head = sample.text.lstrip("\ufeff")
     first = text_head.split("\n", 1)[0].strip("\r")
