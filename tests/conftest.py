@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# ../shared beside the project; AIGUILLAGE_SHARED points elsewhere (a git worktree).
+SHARED = Path(os.environ.get("AIGUILLAGE_SHARED") or ROOT.parent / "shared")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
