@@ -162,6 +162,37 @@ def normalize_hours(text: str | None) -> str | None:
     return from_free_text(text) or text
 
 
+_OSM_DAY_SPAN = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)-(Mo|Tu|We|Th|Fr|Sa|Su)\b")
+_OSM_DAY = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b")
+_OSM_TIME_SPAN = re.compile(r"(\d{2}:\d{2})-(\d{2}:\d{2})")
+
+
+def _french_span(match: re.Match[str]) -> str:
+    first, last = DAYS_OSM.index(match[1]), DAYS_OSM.index(match[2])
+    if (first, last) == (0, 6):
+        return "tous les jours"
+    return f"du {DAYS_FR[first]} au {DAYS_FR[last]}"
+
+
+def in_french(text: str | None) -> str | None:
+    """A short French reading of OSM hours: '24/7' -> '24 h/24, 7 j/7',
+    'Mo-Fr 09:00-12:00; Sa 10:00-12:00' -> 'du lundi au vendredi 09:00–12:00 ; samedi 10:00–12:00'.
+    Text that is not OSM is returned as it is."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    if not is_osm(text):
+        return text
+    if text == "24/7":
+        return "24 h/24, 7 j/7"
+    out = _OSM_DAY_SPAN.sub(_french_span, text)
+    out = _OSM_DAY.sub(
+        lambda m: "jours fériés" if m[1] == "PH" else DAYS_FR[DAYS_OSM.index(m[1])], out
+    )
+    out = _OSM_TIME_SPAN.sub(r"\1–\2", out)
+    return out.replace(",", ", ").replace(";", " ;").replace(" off", " fermé")
+
+
 # -- today's state ---------------------------------------------------------------------------
 
 
