@@ -17,10 +17,12 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from . import kinds
+from .lines import LineRef, by_key
 from .text import normalize
 from .vocab.thematiques import THEMATIQUES
 
 VOCAB_FILE = "vocab/needs.tsv"
+KNOWN_WORDS_FILE = "vocab/mots_courants.txt"  # everyday words that are not needs, nor typos
 LABEL_WEIGHT = 0.8  # the v1 labels themselves ("Accès aux soins") are phrases too
 PROPAGATION = 0.3  # kinds implied by thématiques (and back) when the vocabulary gives none
 EVIDENCE = 0.85  # one exact phrase gives 0.85; two independent ones about 0.98
@@ -106,8 +108,6 @@ STOPWORDS = frozenset(
         "tu",
         "un",
         "une",
-        "veut",
-        "voudrait",
         "vous",
         "y",
         "madame",
@@ -140,6 +140,8 @@ class Phrase:
     concept: int  # the vocabulary line: phrases of one line count once
     words: tuple[str, ...]
     targets: tuple[tuple[str, float], ...]  # ("k:pimms", 1.0), ("t:sante--addictions", 0.6)
+    lines: tuple[LineRef, ...] = ()  # national lines for this need ("l:3919", "danger:17")
+    urgent: bool = False  # a need of tonight or of danger: its lines are never left out
 
 
 @dataclass
@@ -148,10 +150,12 @@ class Interpretation:
     kinds: list[tuple[str, float]] = field(default_factory=list)  # best first
     thematiques: list[tuple[str, float]] = field(default_factory=list)  # best first
     matched: list[tuple[str, str]] = field(default_factory=list)  # (words typed, phrase)
+    lines: list[LineRef] = field(default_factory=list)  # in the order the needs were typed
+    urgent: bool = False
 
     @property
     def empty(self) -> bool:
-        return not self.kinds and not self.thematiques
+        return not self.kinds and not self.thematiques and not self.lines
 
     def top_kinds(self, n: int = 3) -> list[str]:
         return [k for k, _ in self.kinds[:n]]
@@ -160,10 +164,28 @@ class Interpretation:
         return [t for t, _ in self.thematiques[:n]]
 
 
-class Vocabulary:
-    """The compiled vocabulary: phrases indexed by word, the sorted list of known words."""
+# Verb endings under which an everyday -er verb of the known-words list is still itself:
+# "coupé", "coupée", "coupait", "coupent" are all "couper" (plural marks are already gone).
+_ER_ENDINGS = ("er", "e", "ee", "ez", "ons", "ent", "ais", "ait", "aient", "ant", "a", "ai")
+TIE = 0.005  # similarities this close are the same distance
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
+
+def _is_known(word: str, known: frozenset[str]) -> bool:
+    if word in known:
+        return True
+    return any(
+        word.endswith(ending)
+        and len(word) > len(ending) + 2
+        and word[: -len(ending)] + "er" in known
+        for ending in _ER_ENDINGS
+    )
+
+
+class Vocabulary:
+    """The compiled vocabulary: phrases indexed by word, the sorted list of vocabulary words,
+    and the everyday words that are read as themselves, never as typos."""
+
+    def __init__(self, phrases: Iterable[Phrase], known: Iterable[str] = ()) -> None:
         self.phrases = list(phrases)
         self.by_word: dict[str, list[int]] = {}
         for index, phrase in enumerate(self.phrases):
@@ -171,18 +193,33 @@ class Vocabulary:
                 self.by_word.setdefault(word, []).append(index)
         self.words = sorted(self.by_word)
         self._word_set = frozenset(self.words)
+        self.known = frozenset(known)  # a vocabulary word is read as such before these
+        self._known_list = sorted(self.known - self._word_set)
         self.lookup = lru_cache(maxsize=8192)(self._lookup)
 
+    def need_of(self, word: str) -> frozenset[str]:
+        """What a vocabulary word asks for: the main target of each line it is in."""
+        return frozenset(
+            self.phrases[i].targets[0][0]
+            if self.phrases[i].targets
+            else str(self.phrases[i].concept)
+            for i in self.by_word.get(word, ())
+        )
+
     def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
-        """Vocabulary words a typed word may stand for, with a similarity in [0, 1]."""
+        """Vocabulary words a typed word may stand for, with a similarity in [0, 1].
+
+        A typo is corrected only toward the closest reading: never when the word is an everyday
+        word (or one is at least as close), and never when the closest vocabulary words ask for
+        different needs ("frape" is *frappe*, one letter away, not *fripe*, two)."""
         if word in self._word_set:
             return ((word, 1.0),)
-        if word.isdigit() or len(word) < 4:
+        if word.isdigit() or len(word) < 4 or _is_known(word, self.known):
             return ()
         found: dict[str, float] = {}
         cutoff = 85 if len(word) == 4 else 80
         for candidate, score, _ in process.extract(
-            word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=4
+            word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
         ):
             if len(candidate) >= 4:
                 found[candidate] = score / 100.0
@@ -193,20 +230,44 @@ class Vocabulary:
                 if not candidate.startswith(word):
                     break
                 found[candidate] = max(found.get(candidate, 0.0), 0.85)
-        return tuple(sorted(found.items(), key=lambda item: -item[1]))
+        if not found:
+            return ()
+        best = max(found.values())
+        everyday = process.extractOne(
+            word, self._known_list, scorer=fuzz.ratio, score_cutoff=best * 100 - TIE * 100
+        )
+        if everyday is not None:
+            return ()  # an everyday word is as close: not a typo of a need
+        closest = [(w, s) for w, s in found.items() if s >= best - TIE]
+        needs = [self.need_of(w) for w, _ in closest]
+        if any(not (a & b) for a in needs for b in needs):
+            return ()  # as close to two different needs: guessing would flip one into the other
+        return tuple(sorted(closest, key=lambda item: (-item[1], item[0])))
 
 
-def _parse_targets(spec: str, line_no: int) -> tuple[tuple[str, float], ...]:
-    targets = []
+@dataclass(frozen=True)
+class _Targets:
+    weighted: tuple[tuple[str, float], ...]
+    lines: tuple[LineRef, ...]
+    urgent: bool
+
+
+def _parse_targets(spec: str, line_no: int) -> _Targets:
+    weighted: list[tuple[str, float]] = []
+    lines: list[LineRef] = []
+    urgent = False
     for item in spec.split():
         name, _, weight_text = item.partition("=")
-        weight = float(weight_text) if weight_text else 1.0
         prefix, _, value = name.partition(":")
-        if (prefix == "k" and value in kinds.BY_SLUG) or (prefix == "t" and value in THEMATIQUES):
-            targets.append((name, weight))
+        if item == "urgent":
+            urgent = True
+        elif prefix in ("l", "danger") and value in by_key() and not weight_text:
+            lines.append(LineRef(value, when_in_danger=prefix == "danger"))
+        elif (prefix == "k" and value in kinds.BY_SLUG) or (prefix == "t" and value in THEMATIQUES):
+            weighted.append((name, float(weight_text) if weight_text else 1.0))
         else:
             raise VocabularyError(f"needs.tsv, ligne {line_no} : cible inconnue « {item} »")
-    return tuple(targets)
+    return _Targets(tuple(weighted), tuple(lines), urgent)
 
 
 def parse_vocabulary(text: str) -> list[Phrase]:
@@ -224,7 +285,16 @@ def parse_vocabulary(text: str) -> list[Phrase]:
         for raw in left.split("|"):
             words = tuple(content_words(raw))
             if words:
-                phrases.append(Phrase(raw.strip(), line_no, words, targets))
+                phrases.append(
+                    Phrase(
+                        raw.strip(),
+                        line_no,
+                        words,
+                        targets.weighted,
+                        targets.lines,
+                        targets.urgent,
+                    )
+                )
     for number, (code, theme_label) in enumerate(THEMATIQUES.items(), start=100_000):
         words = tuple(content_words(theme_label))
         if words:
@@ -232,10 +302,21 @@ def parse_vocabulary(text: str) -> list[Phrase]:
     return phrases
 
 
+def parse_known_words(text: str) -> list[str]:
+    """The everyday words file: one word per line, "#" comments; folded like typed text."""
+    return [
+        normalize(line)
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    text = resources.files("store").joinpath(VOCAB_FILE).read_text(encoding="utf-8")
-    return Vocabulary(parse_vocabulary(text))
+    package = resources.files("store")
+    text = package.joinpath(VOCAB_FILE).read_text(encoding="utf-8")
+    known = package.joinpath(KNOWN_WORDS_FILE).read_text(encoding="utf-8")
+    return Vocabulary(parse_vocabulary(text), parse_known_words(known))
 
 
 @dataclass
@@ -312,6 +393,8 @@ def interpret(text: str | None) -> Interpretation:
             prefix, _, value = target.partition(":")
             bucket = kind_scores if prefix == "k" else theme_scores
             _noisy_or(bucket, value, EVIDENCE * weight * match.strength)
+        result.lines += [ref for ref in match.phrase.lines if ref not in result.lines]
+        result.urgent = result.urgent or match.phrase.urgent
         span = " ".join(typed_content[p] for p in sorted(match.positions))
         pair = (span, match.phrase.text)
         if pair not in result.matched:
