@@ -97,6 +97,18 @@ _SERVICE_KEYS = frozenset(
         "modes_accueil",
         "modes_mobilisation",
         "modes_orientation_beneficiaire",
+        "mobilisable_par",
+        "lien_mobilisation",
+        "mobilisation_precisions",
+        "adresse",
+        "complement_adresse",
+        "code_postal",
+        "commune",
+        "code_insee",
+        "latitude",
+        "longitude",
+        # Names a person: neither stored nor shown (a fiche goes to the public).
+        "contact_nom_prenom",
         "conditions_acces",
         "zone_eligibilite",
         "zone_diffusion_code",
@@ -256,6 +268,7 @@ def service_from(item: dict[str, Any], origin: str) -> ServiceRecord | Reject:
         v0_types = [TYPES_V0_TO_V1.get(t) for t in code_list(item.get("types"))]
         kind = next((t for t in v0_types if t), None)
     zone = code_list(item.get("zone_eligibilite")) or code_list(item.get("zone_diffusion_code"))
+    lat, lon = checked.coordinates(item.get("latitude"), item.get("longitude"))
     return ServiceRecord(
         nom=nom,
         source_id=text(item.get("id")),
@@ -271,6 +284,9 @@ def service_from(item: dict[str, Any], origin: str) -> ServiceRecord | Reject:
         modes_accueil=code_list(item.get("modes_accueil")),
         modes_mobilisation=code_list(item.get("modes_mobilisation"))
         or code_list(item.get("modes_orientation_beneficiaire")),
+        mobilisable_par=code_list(item.get("mobilisable_par")),
+        lien_mobilisation=checked.url(item.get("lien_mobilisation"), "lien_mobilisation"),
+        mobilisation_precisions=text(item.get("mobilisation_precisions")),
         conditions_acces=text(item.get("conditions_acces")),
         zone_eligibilite=zone,
         horaires_accueil=text(item.get("horaires_accueil"))
@@ -281,6 +297,13 @@ def service_from(item: dict[str, Any], origin: str) -> ServiceRecord | Reject:
         lien_source=checked.url(item.get("lien_source"), "lien_source"),
         statut=text(item.get("statut")),
         date_maj=text(item.get("date_maj")),
+        adresse=text(item.get("adresse")),
+        complement_adresse=text(item.get("complement_adresse")),
+        code_postal=checked.postcode(item.get("code_postal")),
+        commune=text(item.get("commune")),
+        code_insee=checked.insee(item.get("code_insee")),
+        latitude=lat,
+        longitude=lon,
         extra=checked.note_into(_extra(item, _SERVICE_KEYS)),
     )
 

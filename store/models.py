@@ -45,6 +45,9 @@ SERVICE_FIELDS = (
     "frais_precisions",
     "modes_accueil",
     "modes_mobilisation",
+    "mobilisable_par",
+    "lien_mobilisation",
+    "mobilisation_precisions",
     "conditions_acces",
     "zone_eligibilite",
     "horaires_accueil",
@@ -53,6 +56,13 @@ SERVICE_FIELDS = (
     "lien_source",
     "statut",
     "date_maj",
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "commune",
+    "code_insee",
+    "latitude",
+    "longitude",
     "extra",
 )
 
@@ -65,6 +75,7 @@ LIST_FIELDS = frozenset(
         "frais",
         "modes_accueil",
         "modes_mobilisation",
+        "mobilisable_par",
         "zone_eligibilite",
         "zone_intervention",
     }
@@ -84,6 +95,10 @@ class ServiceRecord:
     frais_precisions: str | None = None
     modes_accueil: list[str] = field(default_factory=list)
     modes_mobilisation: list[str] = field(default_factory=list)
+    # Who may set the service in motion: `usagers` (the person), `professionnels`.
+    mobilisable_par: list[str] = field(default_factory=list)
+    lien_mobilisation: str | None = None
+    mobilisation_precisions: str | None = None
     conditions_acces: str | None = None
     zone_eligibilite: list[str] = field(default_factory=list)
     horaires_accueil: str | None = None
@@ -92,6 +107,14 @@ class ServiceRecord:
     lien_source: str | None = None
     statut: str | None = None
     date_maj: str | None = None
+    # The service's own place, when it is not at its structure's (a permanence elsewhere).
+    adresse: str | None = None
+    complement_adresse: str | None = None
+    code_postal: str | None = None
+    commune: str | None = None
+    code_insee: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

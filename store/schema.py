@@ -188,6 +188,46 @@ MIGRATIONS: list[list[str]] = [
            latitude = (SELECT s.latitude FROM structures s WHERE s.id = structure_id),
            longitude = (SELECT s.longitude FROM structures s WHERE s.id = structure_id)""",
     ],
+    # 5 — services: how to mobilise them, and their own place (a permanence is often not at
+    # its structure's seat). Values read before into `extra` are moved to their columns; the
+    # name of a contact person is not kept (it names someone: never shown, never stored).
+    [
+        "ALTER TABLE services ADD COLUMN mobilisable_par TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE services ADD COLUMN lien_mobilisation TEXT",
+        "ALTER TABLE services ADD COLUMN mobilisation_precisions TEXT",
+        "ALTER TABLE services ADD COLUMN adresse TEXT",
+        "ALTER TABLE services ADD COLUMN complement_adresse TEXT",
+        "ALTER TABLE services ADD COLUMN code_postal TEXT",
+        "ALTER TABLE services ADD COLUMN code_insee TEXT",
+        "ALTER TABLE services ADD COLUMN commune TEXT",
+        "ALTER TABLE services ADD COLUMN departement TEXT",
+        "ALTER TABLE services ADD COLUMN latitude REAL",
+        "ALTER TABLE services ADD COLUMN longitude REAL",
+        """UPDATE services SET
+           mobilisable_par = CASE json_type(extra, '$.mobilisable_par')
+               WHEN 'array' THEN json_extract(extra, '$.mobilisable_par')
+               WHEN 'text' THEN json_array(json_extract(extra, '$.mobilisable_par'))
+               ELSE '[]' END,
+           lien_mobilisation = json_extract(extra, '$.lien_mobilisation'),
+           mobilisation_precisions = json_extract(extra, '$.mobilisation_precisions'),
+           adresse = json_extract(extra, '$.adresse'),
+           complement_adresse = json_extract(extra, '$.complement_adresse'),
+           code_postal = json_extract(extra, '$.code_postal'),
+           code_insee = json_extract(extra, '$.code_insee'),
+           commune = json_extract(extra, '$.commune'),
+           departement = CASE
+               WHEN substr(json_extract(extra, '$.code_insee'), 1, 2) = '97'
+               THEN substr(json_extract(extra, '$.code_insee'), 1, 3)
+               ELSE substr(json_extract(extra, '$.code_insee'), 1, 2) END,
+           latitude = CAST(json_extract(extra, '$.latitude') AS REAL),
+           longitude = CAST(json_extract(extra, '$.longitude') AS REAL),
+           extra = json_remove(extra, '$.mobilisable_par', '$.lien_mobilisation',
+               '$.mobilisation_precisions', '$.adresse', '$.complement_adresse',
+               '$.code_postal', '$.code_insee', '$.commune', '$.latitude', '$.longitude',
+               '$.contact_nom_prenom')
+           WHERE json_valid(extra) AND extra != '{}'""",
+        "CREATE INDEX services_place ON services(latitude, longitude)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

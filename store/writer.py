@@ -167,6 +167,9 @@ def _service_rows(record: StructureRecord, sid: str) -> list[dict[str, object]]:
                 value = value.strip() or None
             row[name] = value
         row["horaires_accueil"] = _hours(service.horaires_accueil)
+        row["departement"] = departement_of(service.code_insee) or departement_of(
+            service.code_postal
+        )
         row["content_hash"] = _digest(row.values())
         rows[str(row["id"])] = row
     return list(rows.values())
