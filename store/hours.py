@@ -193,23 +193,89 @@ def in_french(text: str | None) -> str | None:
     return out.replace(",", ", ").replace(";", " ;").replace(" off", " fermé")
 
 
+# -- public holidays -------------------------------------------------------------------------
+
+# Départements with days off of their own (the `holidays` library's French subdivisions).
+_SUBDIVISIONS = {
+    "57": "57",  # Moselle: Vendredi saint, Saint-Étienne
+    "67": "6AE",  # Bas-Rhin and Haut-Rhin (Alsace): the same
+    "68": "6AE",
+    "971": "971",
+    "972": "972",
+    "973": "973",
+    "974": "974",
+    "975": "PM",
+    "976": "976",
+    "977": "BL",
+    "978": "MF",
+}
+
+
+@lru_cache(maxsize=64)
+def _holidays(subdivision: str | None, year: int) -> dict[dt.date, str]:
+    import holidays  # 60 ms: loaded with the first hours evaluated, not at start-up
+
+    calendar = holidays.country_holidays("FR", subdiv=subdivision, years=year, language="fr")
+    return dict(calendar)
+
+
+def holiday(day: dt.date, departement: str | None = None) -> str | None:
+    """The French name of the public holiday on `day` where the place is, or None."""
+    return _holidays(_SUBDIVISIONS.get(departement or ""), day.year).get(day)
+
+
+def _local_only(day: dt.date, departement: str | None) -> bool:
+    """A holiday of the place's own (Saint-Étienne in Moselle) that the OSM parser's French
+    calendar does not know."""
+    return holiday(day, departement) is not None and day not in _holidays(None, day.year)
+
+
+_PH_SELECTOR = re.compile(r"^[A-Za-z,\-\s]*?\bPH\b[A-Za-z,\-]*\s*")
+
+
+@lru_cache(maxsize=4096)
+def _ph_rule(text: str) -> str | None:
+    """What the hours say for public holidays: 'off' (closed), the time spec of the `PH`
+    rule ('10:00-12:00'), or None when they say nothing about them."""
+    found = None
+    for rule in re.split(r";|\|\|", text):
+        rule = rule.strip()
+        match = _PH_SELECTOR.match(rule)
+        if match is None or '"' in rule[: match.end()]:
+            continue
+        spec = rule[match.end() :].strip()
+        spec = re.sub(r'\s*"[^"]*"\s*$', "", spec)  # a comment after the rule
+        found = "off" if spec in ("", "off", "closed") else spec
+    return found
+
+
+def _holiday_open(rule: str, moment: dt.datetime) -> bool:
+    if rule == "off":
+        return False
+    oh = _parse(rule)
+    return bool(oh is not None and oh.is_open(moment))
+
+
 # -- today's state ---------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> opening_hours.OpeningHours | None:
     try:
-        return opening_hours.OpeningHours(text)
+        # The country makes `PH` rules know the national public holidays.
+        return opening_hours.OpeningHours(text, country="FR")
     except Exception:  # the parser raises its own error types; any failure means "not OSM"
         return None
 
 
 @dataclass(frozen=True)
 class HoursState:
-    open_now: bool | None  # None: unknown (unparsed hours)
-    label: str  # "Ouvert · ferme à 17:00", "Fermé · ouvre mardi à 09:00", "Horaires : …"
+    open_now: bool | None  # None: unknown (unparsed hours, or a holiday the hours ignore)
+    label: str  # "Ouvert · ferme à 17:00", "Fermé · jour férié", "Horaires : …"
     closes_at: dt.datetime | None = None
     opens_at: dt.datetime | None = None
+    holiday: str | None = None  # the public holiday's name, when today is one
+    comment: str | None = None  # what the source says about now ("Sans rendez-vous")
 
 
 def _when(moment: dt.datetime, now: dt.datetime) -> str:
@@ -224,44 +290,163 @@ def _when(moment: dt.datetime, now: dt.datetime) -> str:
     return f"le {moment.strftime('%d/%m')} à {clock}"
 
 
-def state(text: str | None, now: dt.datetime | None = None) -> HoursState:
-    """Open or closed at `now`, with a short French label."""
+def _sentence(comment: str) -> str:
+    comment = " ".join(comment.split())
+    return comment[:1].upper() + comment[1:]
+
+
+def _closure(comment: str) -> str:
+    """« Fermeture temporaire : … » from the comment of a rule that closes for good."""
+    words = fold(comment).strip(" .:")
+    if words.startswith("fermeture temporaire"):
+        rest = comment.strip()[len("fermeture temporaire") :].strip(" .:-–")
+        return "Fermeture temporaire" + (f" : {rest}" if rest else "")
+    return f"Fermeture temporaire : {_sentence(comment)}"
+
+
+def _next_opening(
+    oh: opening_hours.OpeningHours, now: dt.datetime, departement: str | None, rule: str | None
+) -> dt.datetime | None:
+    """The next opening after `now`, skipping the place's own holidays the hours close on."""
+    moment = now
+    for _ in range(15):
+        change = oh.next_change(moment)
+        if change is None or rule is None or not _local_only(change.date(), departement):
+            return change
+        if _holiday_open(rule, change):
+            return change
+        moment = dt.datetime.combine(change.date() + dt.timedelta(days=1), dt.time())
+        if oh.is_open(moment):
+            return moment
+    return None
+
+
+def state(
+    text: str | None, now: dt.datetime | None = None, departement: str | None = None
+) -> HoursState:
+    """Open or closed at `now` where the place is (`departement`: its own public holidays),
+    with a short French label."""
     now = (now or dt.datetime.now()).replace(second=0, microsecond=0)
     if not text:
         return HoursState(None, "Horaires inconnus")
     oh = _parse(text)
     if oh is None:
         return HoursState(None, f"Horaires : {text}")
+    day_off = holiday(now.date(), departement)
+    rule = _ph_rule(text)
+    if day_off is not None and rule is None:
+        return HoursState(None, "Jour férié · horaires à vérifier", holiday=day_off)
     try:
-        is_open = oh.is_open(now)
-        change = oh.next_change(now)
+        local = day_off is not None and rule is not None and _local_only(now.date(), departement)
+        if local and rule is not None:
+            is_open, comment = _holiday_open(rule, now), ""
+        else:
+            current, comment = oh.state(now)
+            is_open = current == opening_hours.State.OPEN
+        if is_open and local and rule is not None:
+            change = (_parse(rule) or oh).next_change(now)  # the holiday's own hours
+        elif is_open:
+            change = oh.next_change(now)
+        else:
+            change = _next_opening(oh, now, departement, rule)
     except Exception:
         return HoursState(None, f"Horaires : {text}")
+    note = f" · {_sentence(comment)}" if comment else ""
+    opened = "Ouvert · jour férié" if day_off else "Ouvert"
     if is_open:
         if change is None:
-            return HoursState(True, "Ouvert")
-        return HoursState(True, f"Ouvert · ferme {_when(change, now)}", closes_at=change)
+            label = f"{opened}{note}"
+        else:
+            label = f"{opened} · ferme {_when(change, now)}{note}"
+        return HoursState(True, label, closes_at=change, holiday=day_off, comment=comment or None)
+    closed = "Fermé · jour férié" if day_off else "Fermé"
     if change is None or (change - now).days > 366:
-        return HoursState(False, "Fermé")
-    return HoursState(False, f"Fermé · ouvre {_when(change, now)}", opens_at=change)
+        label = _closure(comment) if comment and not day_off else f"{closed}{note}"
+        return HoursState(False, label, holiday=day_off, comment=comment or None)
+    return HoursState(
+        False,
+        f"{closed} · ouvre {_when(change, now)}{note}",
+        opens_at=change,
+        holiday=day_off,
+        comment=comment or None,
+    )
 
 
-def week_lines(text: str | None, today: dt.date | None = None) -> list[str]:
+def _slots(oh: opening_hours.OpeningHours, start: dt.datetime) -> tuple[list[str], str]:
+    """The open slots of one day ('09:00–12:00 (Sans rendez-vous)') and the day's comment
+    when it is closed with one."""
+    slots, closed_comment = [], ""
+    for a, b, st, comment in oh.intervals(start, start + dt.timedelta(days=1)):
+        if st == opening_hours.State.OPEN:
+            end = "24:00" if b.date() > start.date() else b.strftime("%H:%M")
+            slot = f"{a.strftime('%H:%M')}–{end}"
+            slots.append(f"{slot} ({_sentence(comment)})" if comment else slot)
+        elif comment:
+            closed_comment = comment
+    return slots, closed_comment
+
+
+def week_lines(
+    text: str | None, today: dt.date | None = None, departement: str | None = None
+) -> list[str]:
     """Human French lines for the week of `today` (the caller's clock; the real date by
-    default), e.g. 'lundi : 09:00–12:00, 14:00–17:00'."""
+    default), e.g. 'lundi : 09:00–12:00, 14:00–17:00', 'jeudi 25 : férié'."""
     oh = _parse(text or "")
     if oh is None:
         return [text] if text else []
     if today is None:
         today = dt.date.today()
+    rule = _ph_rule(text or "")
     monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time())
     lines = []
+    comments = set()
     for i, name in enumerate(DAYS_FR):
         start = monday + dt.timedelta(days=i)
-        slots = [
-            f"{a.strftime('%H:%M')}–{'24:00' if b.date() > start.date() else b.strftime('%H:%M')}"
-            for a, b, st, _ in oh.intervals(start, start + dt.timedelta(days=1))
-            if st == opening_hours.State.OPEN
-        ]
-        lines.append(f"{name} : {', '.join(slots) if slots else 'fermé'}")
+        slots, closed_comment = _slots(oh, start)
+        comments.add(closed_comment if not slots else "")
+        if holiday(start.date(), departement) is not None:
+            if rule is None:
+                day = "férié · horaires à vérifier"
+            elif _local_only(start.date(), departement):
+                local, _ = _slots(_parse(rule) or oh, start) if rule != "off" else ([], "")
+                day = "férié" + (f", {', '.join(local)}" if local else "")
+            else:
+                day = "férié" + (f", {', '.join(slots)}" if slots else "")
+            lines.append(f"{name} {start.day} : {day}")
+            continue
+        if slots:
+            lines.append(f"{name} : {', '.join(slots)}")
+        else:
+            lines.append(f"{name} : fermé" + (f" ({closed_comment})" if closed_comment else ""))
+    if len(comments) == 1 and (comment := comments.pop()):
+        return [_closure(comment)]  # closed all week, with a reason: say it once
     return lines
+
+
+def summary(text: str | None, today: dt.date | None = None, departement: str | None = None) -> str:
+    """The week in one French line, days with the same hours grouped: 'du lundi au vendredi :
+    09:00–18:00 ; samedi : 09:00–12:00'. Unparsed hours come back as they are."""
+    lines = week_lines(text, today, departement)
+    if len(lines) != len(DAYS_FR):
+        return " ; ".join(lines)
+    groups: list[tuple[list[str], str]] = []
+    for line in lines:
+        day, _, spec = line.partition(" : ")
+        if spec == "fermé":
+            groups.append(([], ""))
+            continue
+        if groups and groups[-1][1] == spec and groups[-1][0]:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], spec))
+    parts = []
+    for days, spec in groups:
+        if not days:
+            continue
+        if len(days) == 1:
+            parts.append(f"{days[0]} : {spec}")
+        elif len(days) == 2:
+            parts.append(f"{days[0]} et {days[1]} : {spec}")
+        else:
+            parts.append(f"du {days[0]} au {days[-1]} : {spec}")
+    return " ; ".join(parts) or "fermé"
