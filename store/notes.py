@@ -7,6 +7,8 @@ import datetime as dt
 import sqlite3
 from dataclasses import asdict, dataclass
 
+from .team_log import EventType, new_uuid, record_local
+
 
 @dataclass
 class Note:
@@ -17,6 +19,8 @@ class Note:
     text: str
     replaces: int | None
     hidden_at: str | None
+    uuid: str = ""
+    shared: bool = False
     structure_nom: str | None = None
 
     def as_json(self) -> dict[str, object]:
@@ -25,6 +29,14 @@ class Note:
 
 class NoteError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class RemoteOrigin:
+    """Where a note merged from the team folder comes from: its own UUID and date."""
+
+    note_uuid: str
+    created_at: str
 
 
 def _now() -> str:
@@ -38,7 +50,14 @@ def add_note(
     author: str | None = None,
     *,
     replaces: int | None = None,
+    shared: bool = False,
+    remote: RemoteOrigin | None = None,
 ) -> Note:
+    """Add a note (or, with `replaces`, a new version of one).
+
+    A shared note is also recorded as an event for the team folder (store/team.py); a note
+    merged from the team (`remote`) keeps its UUID and date and records no event of ours.
+    """
     text = text.strip()
     if not text:
         raise NoteError("La note est vide.")
@@ -48,12 +67,24 @@ def add_note(
     if not in_tx:
         conn.execute("BEGIN IMMEDIATE")
     try:
+        note_uuid = remote.note_uuid if remote else new_uuid()
         cursor = conn.execute(
-            "INSERT INTO notes(structure_id, created_at, author, text, replaces)"
-            " VALUES (?,?,?,?,?)",
-            (structure_id, _now(), author, text, replaces),
+            "INSERT INTO notes(structure_id, created_at, author, text, replaces, uuid, shared)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (
+                structure_id,
+                remote.created_at if remote else _now(),
+                author,
+                text,
+                replaces,
+                note_uuid,
+                int(shared or remote is not None),
+            ),
         )
         note_id = cursor.lastrowid
+        if shared and remote is None:
+            event = EventType.VERSION if replaces is not None else EventType.ADDED
+            record_local(conn, event, note_uuid, author)
         if not in_tx:
             conn.execute("COMMIT")
     except BaseException:
@@ -63,23 +94,55 @@ def add_note(
     return get_note(conn, note_id)  # type: ignore[arg-type]
 
 
-def edit_note(conn: sqlite3.Connection, note_id: int, text: str, author: str | None = None) -> Note:
-    """A new version of a note; the old one stays in the table, replaced."""
+def edit_note(
+    conn: sqlite3.Connection,
+    note_id: int,
+    text: str,
+    author: str | None = None,
+    *,
+    shared: bool | None = None,
+) -> Note:
+    """A new version of a note; the old one stays in the table, replaced. A version of a
+    shared note stays shared unless `shared` says otherwise."""
     old = get_note(conn, note_id)
     if old is None:
         raise NoteError(f"Note inconnue : {note_id}")
-    return add_note(conn, old.structure_id, text, author or old.author, replaces=note_id)
-
-
-def hide_note(conn: sqlite3.Connection, note_id: int) -> None:
-    if get_note(conn, note_id) is None:
-        raise NoteError(f"Note inconnue : {note_id}")
-    conn.execute(
-        "UPDATE notes SET hidden_at = ? WHERE id = ? AND hidden_at IS NULL", (_now(), note_id)
+    return add_note(
+        conn,
+        old.structure_id,
+        text,
+        author or old.author,
+        replaces=note_id,
+        shared=old.shared if shared is None else shared,
     )
 
 
-_COLUMNS = "n.id, n.structure_id, n.created_at, n.author, n.text, n.replaces, n.hidden_at, s.nom"
+def hide_note(conn: sqlite3.Connection, note_id: int, author: str | None = None) -> None:
+    note = get_note(conn, note_id)
+    if note is None:
+        raise NoteError(f"Note inconnue : {note_id}")
+    in_tx = conn.in_transaction
+    if not in_tx:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        changed = conn.execute(
+            "UPDATE notes SET hidden_at = ? WHERE id = ? AND hidden_at IS NULL",
+            (_now(), note_id),
+        ).rowcount
+        if changed and note.shared:
+            record_local(conn, EventType.HIDDEN, note.uuid, author)
+        if not in_tx:
+            conn.execute("COMMIT")
+    except BaseException:
+        if not in_tx:
+            conn.execute("ROLLBACK")
+        raise
+
+
+_COLUMNS = (
+    "n.id, n.structure_id, n.created_at, n.author, n.text, n.replaces, n.hidden_at,"
+    " n.uuid, n.shared, s.nom"
+)
 _CURRENT = "n.hidden_at IS NULL AND NOT EXISTS (SELECT 1 FROM notes r WHERE r.replaces = n.id)"
 
 
@@ -89,7 +152,7 @@ def get_note(conn: sqlite3.Connection, note_id: int) -> Note | None:
         "WHERE n.id = ?",
         (note_id,),
     ).fetchone()
-    return Note(*row) if row else None
+    return _note(row) if row else None
 
 
 def list_notes(
@@ -105,4 +168,28 @@ def list_notes(
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY n.created_at DESC, n.id DESC"
-    return [Note(*r) for r in conn.execute(sql, params)]
+    return [_note(r) for r in conn.execute(sql, params)]
+
+
+def _note(row: tuple) -> Note:
+    return Note(
+        id=row[0],
+        structure_id=row[1],
+        created_at=row[2],
+        author=row[3],
+        text=row[4],
+        replaces=row[5],
+        hidden_at=row[6],
+        uuid=row[7] or "",
+        shared=bool(row[8]),
+        structure_nom=row[9],
+    )
+
+
+def note_by_uuid(conn: sqlite3.Connection, note_uuid: str) -> Note | None:
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM notes n LEFT JOIN structures s ON s.id = n.structure_id "
+        "WHERE n.uuid = ?",
+        (note_uuid,),
+    ).fetchone()
+    return _note(row) if row else None

@@ -228,6 +228,29 @@ MIGRATIONS: list[list[str]] = [
            WHERE json_valid(extra) AND extra != '{}'""",
         "CREATE INDEX services_place ON services(latitude, longitude)",
     ],
+    # 6 — team notes (store/team.py): every note gets a UUID that names it on every laptop,
+    # and a shared flag; shared notes travel as events (added, version, hidden, erased)
+    # through a folder the team already syncs. Remote events are remembered by UUID so that a
+    # merge is idempotent; no event row holds a note's text (the notes table does).
+    [
+        "ALTER TABLE notes ADD COLUMN uuid TEXT",
+        "ALTER TABLE notes ADD COLUMN shared INTEGER NOT NULL DEFAULT 0",
+        "UPDATE notes SET uuid = lower(hex(randomblob(16))) WHERE uuid IS NULL",
+        "CREATE UNIQUE INDEX notes_uuid ON notes(uuid)",
+        # Every note has its UUID, whoever inserts it (old code paths, scripts).
+        """CREATE TRIGGER notes_uuid_default AFTER INSERT ON notes WHEN NEW.uuid IS NULL
+           BEGIN UPDATE notes SET uuid = lower(hex(randomblob(16))) WHERE id = NEW.id; END""",
+        """CREATE TABLE team_events (
+            uuid TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            note_uuid TEXT NOT NULL,
+            device TEXT NOT NULL,
+            author TEXT,
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX team_events_note ON team_events(note_uuid)",
+        "CREATE INDEX team_events_device ON team_events(device)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -181,6 +182,28 @@ class AiguillageApp(App[None]):
             self.loading_demo = True
             self.load_default_directory()
         self.main_screen.store_opened()
+        self.sync_team()
+
+    # -- team notes ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="team-sync")
+    def sync_team(self) -> None:
+        """Merge the team folder's notes (store/team.py), off the UI thread; silent when no
+        team folder is set, one line when something arrived or a file could not be read."""
+        from store.team import TeamError, synchronise_store, team_folder
+
+        try:
+            with Store(self.db_path) as store:
+                if team_folder(store.conn) is None:
+                    return
+                report = synchronise_store(store)
+        except (TeamError, sqlite3.Error, OSError) as exc:
+            self.call_from_thread(self.notify, f"Équipe : {exc}", severity="warning", markup=False)
+            return
+        if report.applied or report.warnings:
+            message = report.summary()
+            if report.warnings:
+                message += f" {len(report.warnings)} ligne(s) ignorée(s)."
+            self.call_from_thread(self.notify, message, markup=False)
 
     def on_store_failed(self, message: StoreFailed) -> None:
         # Printed by `tui.launch` once the terminal is restored: one plain French line.

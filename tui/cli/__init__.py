@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "journal_cmd",
     "maintenance_cmd",
     "update_cmd",
+    "team_cmd",
 )
 
 
@@ -57,8 +58,17 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from store.communes import AmbiguousPlace, UnknownPlace
     from store.db import StoreError
     from store.notes import NoteError
+    from store.team import TeamError
 
-    return (CliError, ImportFailure, StoreError, UnknownPlace, AmbiguousPlace, NoteError)
+    return (
+        CliError,
+        ImportFailure,
+        StoreError,
+        UnknownPlace,
+        AmbiguousPlace,
+        NoteError,
+        TeamError,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

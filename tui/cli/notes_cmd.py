@@ -26,6 +26,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("id", metavar="ID")
     add.add_argument("text", metavar="TEXTE")
     add.add_argument("--author", metavar="INITIALES")
+    add.add_argument(
+        "--partagee",
+        action="store_true",
+        help="partager la note avec l'équipe (dossier d'équipe) ; sinon elle reste privée",
+    )
     add.set_defaults(func=run_add)
 
     lst = notes_sub.add_parser("list", help="lister les notes (d'une structure ou toutes)")
@@ -55,8 +60,9 @@ def run_add(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
         sid = require_structure_id(store, args.id)
         author = args.author or store.get_setting("author")
-        note = add_note(store.conn, sid, args.text, author)
-    print(f"Note {note.id} ajoutée à {note.structure_nom}.")
+        note = add_note(store.conn, sid, args.text, author, shared=args.partagee)
+    kind = "partagée avec l'équipe" if note.shared else "privée"
+    print(f"Note {note.id} ({kind}) ajoutée à {clean_display(note.structure_nom)}.")
     return 0
 
 
@@ -71,6 +77,7 @@ def run_list(args: argparse.Namespace) -> int:
         print("Aucune note.")
     for note in notes:
         who = f" ({clean_display(note.author)})" if note.author else ""
+        who += " · partagée" if note.shared else ""
         print(f"{note.created_at}{who} · {clean_display(note.structure_nom)} [{note.structure_id}]")
         for line in clean_display(note.text).splitlines():
             print(f"    {line}")

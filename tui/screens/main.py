@@ -342,13 +342,14 @@ class MainScreen(Screen[None]):
         author = self.aig.settings.author or None
         structure_id = structure["id"]
 
-        def write(conn: sqlite3.Connection, text: str) -> None:
-            add_note(conn, structure_id, text, author)
+        def write(conn: sqlite3.Connection, text: str, shared: bool) -> None:
+            add_note(conn, structure_id, text, author, shared=shared)
 
         def saved(text: str | None) -> None:
             if text:
                 self.notify("Note enregistrée.")
                 self.reload_detail()
+                self.aig.sync_team()
 
         editor = NoteEditor(
             one_line(structure.get("nom")), author=author, db_path=self.aig.db_path, save=write

@@ -23,7 +23,8 @@ from textual.worker import get_current_worker
 
 from .confirm import ConfirmScreen
 
-SaveOperation = Callable[[sqlite3.Connection, str], Any]
+# save(conn, text, shared): shared notes go to the team folder (store/team.py).
+SaveOperation = Callable[[sqlite3.Connection, str, bool], Any]
 
 
 @dataclass
@@ -51,6 +52,7 @@ class NoteEditor(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Enregistrer", priority=True, id="save"),
         Binding("escape", "cancel", "Annuler", id="cancel"),
+        Binding("ctrl+t", "toggle_shared", "Partager / privée", priority=True, id="toggle-shared"),
     ]
 
     def __init__(
@@ -61,6 +63,7 @@ class NoteEditor(ModalScreen[str | None]):
         text: str = "",
         db_path: str | None = None,
         save: SaveOperation | None = None,
+        shared: bool = False,
     ) -> None:
         super().__init__()
         self.structure_name = structure_name
@@ -69,6 +72,7 @@ class NoteEditor(ModalScreen[str | None]):
         self.db_path = db_path
         self.save_operation = save
         self.saving = False
+        self.shared = shared
         self._result_sent = False
 
     def compose(self) -> ComposeResult:
@@ -77,6 +81,7 @@ class NoteEditor(ModalScreen[str | None]):
             yield Static(f"{title} — {self.structure_name}", id="editor-title", markup=False)
             yield TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="editor-status", markup=False)
+            yield Static(self._sharing_text(), id="editor-sharing", markup=False)
             author = (
                 f"Auteur : {self.author}"
                 if self.author
@@ -95,6 +100,17 @@ class NoteEditor(ModalScreen[str | None]):
         area = self.query_one("#note-text", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+
+    def _sharing_text(self) -> str:
+        if self.shared:
+            return "Note partagée avec l'équipe (dossier d'équipe) · ctrl+t : la garder privée"
+        return "Note privée, jamais partagée · ctrl+t : la partager avec l'équipe"
+
+    def action_toggle_shared(self) -> None:
+        if self.saving:
+            return
+        self.shared = not self.shared
+        self.query_one("#editor-sharing", Static).update(self._sharing_text())
 
     @property
     def text(self) -> str:
@@ -140,10 +156,11 @@ class NoteEditor(ModalScreen[str | None]):
         worker = get_current_worker()
         assert self.save_operation is not None and self.db_path is not None
         operation = self.save_operation
+        shared = self.shared
         try:
             write(
                 self.db_path,
-                lambda conn: operation(conn, text),
+                lambda conn: operation(conn, text, shared),
                 on_busy=lambda attempt: self.post_message(NoteBusy(attempt)),
                 cancelled=worker.cancelled_event,
             )

@@ -26,6 +26,7 @@ def note_prompt(note: Note) -> Text:
     text.append(format_date(note.created_at), style="bold")
     text.append(f" · {one_line(note.author) or 'auteur non renseigné'} · ", style="bold")
     text.append(one_line(note.structure_nom) or "structure disparue", style="bold underline")
+    text.append(" · partagée" if note.shared else " · privée", style="italic")
     if note.replaces:
         text.append(" · modifiée", style="italic")
     text.append("\n")
@@ -107,13 +108,14 @@ class NotesScreen(ModalScreen[str | None]):
 
         author = self.aig.settings.author or note.author
 
-        def write(conn: sqlite3.Connection, text: str) -> None:
-            edit_note(conn, note.id, text, author)
+        def write(conn: sqlite3.Connection, text: str, shared: bool) -> None:
+            edit_note(conn, note.id, text, author, shared=shared)
 
         def saved(text: str | None) -> None:
             if text:
                 self.notify("Note modifiée (l'ancienne version est conservée).")
                 self.reload()
+                self.aig.sync_team()
 
         editor = NoteEditor(
             one_line(note.structure_nom),
@@ -121,6 +123,7 @@ class NotesScreen(ModalScreen[str | None]):
             text=note.text,
             db_path=self.aig.db_path,
             save=write,
+            shared=note.shared,
         )
         self.app.push_screen(editor, saved)
 

@@ -146,6 +146,7 @@ def _notes(text: Text, notes: list[Mapping[str, Any]]) -> None:
         text.append(format_date(note.get("created_at")), style="bold")
         author = one_line(note.get("author"))
         text.append(f" · {author}" if author else " · auteur non renseigné", style="bold")
+        text.append(" · partagée" if note.get("shared") else " · privée", style="italic")
         if note.get("replaces"):
             text.append(" · modifiée", style="italic")
         text.append("\n")
