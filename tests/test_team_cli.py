@@ -61,7 +61,7 @@ def test_join_share_synchronise(laptops, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_errors_are_one_french_line(laptops, capsys: pytest.CaptureFixture[str]) -> None:
     a, _b, folder = laptops
-    code, out, err = run(capsys, a, "equipe", "synchroniser")
+    code, _out, err = run(capsys, a, "equipe", "synchroniser")
     assert code == 1 and "equipe rejoindre" in err and "Traceback" not in err
-    code, out, err = run(capsys, a, "equipe", "rejoindre", str(folder / "absent"))
+    code, _out, err = run(capsys, a, "equipe", "rejoindre", str(folder / "absent"))
     assert code == 1 and "n'existe pas" in err and len(err.strip().splitlines()) == 1

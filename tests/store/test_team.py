@@ -17,7 +17,11 @@ from store.team import join, own_file, read_folder, synchronise
 from store.team_log import record_erasures
 from store.writer import ImportReport, write_records
 
-COMMUNES = [("Melun", "77288", "77000"), ("Plaisir", "78490", "78370"), ("Sarcelles", "95585", "95200")]
+COMMUNES = [
+    ("Melun", "77288", "77000"),
+    ("Plaisir", "78490", "78370"),
+    ("Sarcelles", "95585", "95200"),
+]
 NAMES = [f"Structure fictive d'équipe n°{i}" for i in range(12)]
 
 
@@ -134,7 +138,7 @@ def test_three_laptops_converge_with_no_loss_no_duplicate_and_no_private_leak(te
 
 
 def test_merge_is_idempotent_and_order_independent(team) -> None:
-    (a, b, c), folder = team
+    (a, b, c), _folder = team
     for store, tag in ((a, "a"), (b, "b")):
         sid = _structure_ids(store)[0]
         for i in range(5):
@@ -146,9 +150,7 @@ def test_merge_is_idempotent_and_order_independent(team) -> None:
     assert again.applied == 0
     assert len(_shared_texts(c)) == 10
     # The third laptop attached them to its own ids for the same structure.
-    names = {
-        n.structure_nom for n in list_notes(c.conn) if n.shared
-    }
+    names = {n.structure_nom for n in list_notes(c.conn) if n.shared}
     assert names == {NAMES[0]}
 
 
@@ -193,7 +195,7 @@ def test_an_erasure_removes_the_text_from_every_laptop_and_the_folder(team) -> N
 
 
 def test_a_line_cut_mid_way_is_skipped_then_read_whole(team) -> None:
-    (a, b, _c), folder = team
+    (a, b, _c), _folder = team
     sid = _structure_ids(a)[3]
     add_note(a.conn, sid, "accueil sans rendez-vous le matin", "AB", shared=True)
     add_note(a.conn, sid, "fermé en août", "AB", shared=True)
