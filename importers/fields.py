@@ -12,6 +12,8 @@ import math
 import re
 from typing import Any
 
+from store import dates
+
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[a-zA-Z]{2,}$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$|^https?://[^\s/$.?#][^\s]*$", re.I)
 _INSEE = re.compile(r"^(\d{2}|2[AB])\d{3}$", re.I)
@@ -138,6 +140,15 @@ class Checked:
             return raw
         self._drop(name, value)
         return None
+
+    def date(self, value: Any, name: str = "date_maj") -> str | None:
+        """ISO `YYYY-MM-DD` from milliseconds since 1970, ISO text or a datetime cell."""
+        if text(value) is None:
+            return None
+        day = dates.canonical(value)
+        if day is None:
+            self._drop(name, value)
+        return day
 
     def siret(self, value: Any) -> str | None:
         raw = text(value)

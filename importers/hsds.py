@@ -235,7 +235,7 @@ def _service(
         courriel=checked.email(row.get("email")),
         lien_source=checked.url(row.get("url"), "lien_source"),
         statut={"active": "actif", "inactive": "inactif"}.get(status, status or None),
-        date_maj=text(row.get("last_modified")),
+        date_maj=checked.date(row.get("last_modified")),
         extra=checked.note_into(extra),
     )
 

@@ -16,6 +16,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from . import dates
 from . import kinds as kinds_mod
 from .communes import Commune, haversine_km, resolve_place
 from .hours import state
@@ -266,16 +267,13 @@ def _proximity(row: tuple, place: Commune | None) -> tuple[float | None, float]:
 
 
 def _freshness(date_maj: str | None, now: dt.datetime) -> tuple[float, str | None]:
-    if not date_maj:
-        return 0.5, None
-    try:
-        when = dt.date.fromisoformat(str(date_maj)[:10])
-    except ValueError:
+    when = dates.parse(date_maj)
+    if when is None:
         return 0.5, None
     age = (now.date() - when).days
-    if age <= 365:
+    if age <= dates.STALE_DAYS:
         return 1.0, None
-    if age <= 3 * 365:
+    if age <= 3 * dates.STALE_DAYS:
         return 0.5, None
     return 0.0, f"données de {when.year}, à vérifier"
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
-from store import kinds
+from store import dates, kinds
 from store.hours import state
 from store.queries import get_structure
 from store.text import clean_display
@@ -86,6 +87,9 @@ def render_text(s: dict) -> list[str]:  # type: ignore[type-arg]
     lines.append(
         f"Source : {c(s['source'])}" + (f" — {c(source['path'])}" if source.get("path") else "")
     )
-    if s.get("date_maj"):
-        lines.append(f"Mise à jour : {c(s['date_maj'])}")
+    what, when = dates.last_known(s.get("date_maj"), source.get("imported_at"))
+    if when is not None:
+        lines.append(f"Données : {what} le {when.strftime('%d/%m/%Y')}")
+        if dates.is_stale(when, dt.date.today()):
+            lines.append(dates.STALE_WARNING)
     return lines

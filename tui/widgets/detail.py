@@ -16,11 +16,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store import kinds
+from store import dates, kinds
 from store.text import clean_display
 from store.vocab import thematiques
-
-STALE_DAYS = 365
 
 
 def clean(value: object) -> str:
@@ -55,16 +53,6 @@ def format_date(value: str | None) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
-def _parse_date(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value[:19])
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=None)
-
-
 def _list(values: Iterable[object] | None) -> str:
     if not values or isinstance(values, str):
         return one_line(values) if isinstance(values, str) else ""
@@ -78,12 +66,10 @@ def _field(text: Text, label: str, value: str) -> None:
         text.append("\n")
 
 
-def last_update(structure: Mapping[str, Any]) -> tuple[str, dt.datetime | None]:
+def last_update(structure: Mapping[str, Any]) -> tuple[str, dt.date | None]:
     """The date the data was last known right: its own date, else the import date."""
-    if structure.get("date_maj"):
-        return "mise à jour", _parse_date(structure["date_maj"])
     imported = (structure.get("import") or {}).get("imported_at")
-    return "importée", _parse_date(imported)
+    return dates.last_known(structure.get("date_maj"), imported)
 
 
 def hours_section(text: Text, horaires: str | None, now: dt.datetime) -> None:
@@ -207,8 +193,8 @@ def _source(text: Text, structure: Mapping[str, Any], now: dt.datetime) -> None:
     what, when = last_update(structure)
     if when is not None:
         text.append(f" · {what} le {when.strftime('%d/%m/%Y')}")
-        if (now.replace(tzinfo=None) - when).days > STALE_DAYS:
-            text.append("\n⚠ Données de plus de 12 mois : vérifiez avant d'orienter", style="bold")
+        if dates.is_stale(when, now.date()):
+            text.append("\n" + dates.STALE_WARNING, style="bold")
     text.append("\n")
     link = one_line(structure.get("lien_source"))
     if link:
