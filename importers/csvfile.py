@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +69,26 @@ def truthy(row: Sequence[Any], index: int) -> bool:
     """Whether the row's cell at `index` is a yes (`__ignore__` columns of templates)."""
     value = row[index] if index < len(row) else None
     return value is True or text(value) in ("1", "true", "True", "oui", "x")
+
+
+def header_records(
+    rows: Iterable[tuple[int, Sequence[Any]]], where: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(origin, {header: cell}) for each data row under the first non-empty row.
+
+    Columns without a header (a pandas index) are left out; rows marked in an `__ignore__`
+    column (data·inclusion templates) and empty rows are skipped.
+    """
+    headers: list[str] | None = None
+    ignore_at: int | None = None
+    for number, row in rows:
+        if headers is None:
+            if any(text(c) for c in row):
+                headers = [(text(c) or "").lstrip("\ufeff") for c in row]
+                ignore_at = header_index(headers).get("ignore")
+            continue
+        if not any(text(c) for c in row):
+            continue
+        if ignore_at is not None and truthy(row, ignore_at):
+            continue
+        yield f"{where} {number}", {h: v for h, v in zip(headers, row, strict=False) if h}

@@ -1,19 +1,28 @@
 """data·inclusion exports (schema v1, and the v0 fields still found in real files).
 
-Accepted shapes: a JSON list, JSON Lines, an API page (`{"items": [...]}`) or a CSV, holding
-structures (possibly with nested `services`), services (attached by `structure_id`, possibly
-with the structure nested in each service), or both. The file is read as a stream. A services
-file imported alone attaches to the structures of the same source already in the store, without
-rewriting them; a structures file alone keeps the services already stored.
+Every shape the data·inclusion pipeline publishes, read as a stream: the JSON array pandas
+writes (`date_maj` in milliseconds, `\\/`, nulls, `3.0`), the CSV (lists as Python text), the
+official XLSX (row index first, recognised by its columns), GeoJSON (columns in `properties`),
+Parquet (when pyarrow is installed), JSON Lines, and pages of the API: `/structures`,
+`/services`, `/search/services` (each service with its structure nested) and the beta
+`/search` (a structure with its `services` and `doublons`). Data-entry templates with a
+`Services` sheet read the same way.
 
-Source names are `data-inclusion:<source>` (`data-inclusion:dora`); source ids are the `id`s.
-Files are not treated as complete snapshots (a département extract must not retire the rest).
+Records are structures (possibly with nested `services`) or services (attached by
+`structure_id`, possibly with the structure nested in each service). A services file imported
+alone attaches to the structures of the same source already in the store, without rewriting
+them; a structures file alone keeps the services already stored.
+
+Source names are `data-inclusion:<source>` (`data-inclusion:dora`), from the records, never
+from the file's name; source ids are the `id`s. Files are not treated as complete snapshots (a
+département extract must not retire the rest).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +31,9 @@ from store.vocab.thematiques_v0 import TYPES_V0_TO_V1, to_v1_publics, to_v1_them
 
 from . import jsonstream
 from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
-from .csvfile import csv_rows, header_index, sniff_delimiter, truthy
+from .csvfile import csv_rows, header_records, sniff_delimiter
 from .fields import Checked, code_list, text
+from .workbook import is_workbook, open_workbook, sheet_label, sheet_rows, sheets_by_name
 
 PREFIX = "data-inclusion:"
 _MARKERS = (
@@ -72,6 +82,8 @@ _STRUCTURE_KEYS = frozenset(
         "structure",
         "_di_geocodage_code_insee",
         "_di_geocodage_score",
+        "score_recherche",
+        "doublons",
     }
 )
 _SERVICE_KEYS = frozenset(
@@ -126,6 +138,13 @@ _SERVICE_KEYS = frozenset(
 
 # -- reading the items ------------------------------------------------------------------------
 
+# Objects holding the records: API pages (`items`), GeoJSON (`features`), older dumps.
+_LIST_KEYS = ("items", "features", "structures", "services", "results", "data")
+_PARQUET_MISSING = (
+    "fichier Parquet : il faut le module pyarrow pour le lire ; prenez plutôt la version JSON"
+    " ou CSV du même export (structures-inclusion-AAAA-MM-JJ.json ou .csv)."
+)
+
 
 def _first_char(path: Path) -> str:
     with path.open("rb") as handle:
@@ -134,31 +153,85 @@ def _first_char(path: Path) -> str:
     return chr(stripped[0]) if stripped else ""
 
 
-_LIST_KEYS = ("items", "structures", "services", "results", "data")
+def _magic(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(4)
 
 
 def _items(path: Path) -> Iterator[tuple[str, Any]]:
     """(origin, item) for every record of the file, whatever its shape, read as a stream."""
-    if _first_char(path) not in "[{":
-        yield from _csv_items(path)
-        return
-    yield from jsonstream.records(path, _LIST_KEYS)
+    magic = _magic(path)
+    if magic == b"PAR1":
+        yield from _parquet_items(path)
+    elif magic == b"PK\x03\x04":
+        yield from _xlsx_items(path)
+    elif _first_char(path) not in "[{":
+        yield from header_records(csv_rows(path), "ligne")
+    else:
+        for origin, item in jsonstream.records(path, _LIST_KEYS):
+            yield from _unwrapped(origin, item)
 
 
-def _csv_items(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    headers: list[str] | None = None
-    ignore_at: int | None = None
-    for number, row in csv_rows(path):
-        if headers is None:
-            if any(cell.strip() for cell in row):
-                headers = [cell.strip().lstrip("\ufeff") for cell in row]
-                ignore_at = header_index(headers).get("ignore")
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        if ignore_at is not None and truthy(row, ignore_at):
-            continue
-        yield f"ligne {number}", dict(zip(headers, row, strict=False))
+def _unwrapped(origin: str, item: Any) -> Iterator[tuple[str, Any]]:
+    """The records inside an API or GeoJSON wrapper; the item itself otherwise."""
+    if not isinstance(item, dict):
+        yield origin, item
+    elif item.get("type") == "Feature" and isinstance(item.get("properties"), dict):
+        yield origin, _feature_properties(item)
+    elif isinstance(item.get("service"), dict) and "nom" not in item:
+        yield origin, item["service"]  # /search/services: the structure is nested in it
+    else:
+        doublons = item.pop("doublons", None)  # /search (beta): the same place elsewhere
+        yield origin, item
+        for number, doublon in enumerate(doublons or (), start=1):
+            if isinstance(doublon, dict):
+                yield f"{origin}, doublon {number}", doublon
+
+
+def _feature_properties(feature: dict[str, Any]) -> dict[str, Any]:
+    """A GeoJSON point's columns, its coordinates as latitude/longitude when absent."""
+    properties = dict(feature["properties"])
+    geometry = feature.get("geometry")
+    coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
+    if (
+        isinstance(coordinates, list)
+        and len(coordinates) >= 2
+        and properties.get("latitude") is None
+        and properties.get("longitude") is None
+    ):
+        properties["longitude"], properties["latitude"] = coordinates[0], coordinates[1]
+    return properties
+
+
+def _xlsx_items(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The official XLSX (one sheet, the row index first) or a template with a `Services`
+    sheet after its `Structures` sheet."""
+    with open_workbook(path) as book:
+        for sheet in _record_sheets(book):
+            yield from header_records(sheet_rows(sheet), sheet_label(sheet))
+
+
+def _record_sheets(book: Any) -> list[Any]:
+    sheets = sheets_by_name(book)
+    main = sheets.get("structures") or book.worksheets[0]
+    services = sheets.get("services")
+    return [main] if services is None or services is main else [main, services]
+
+
+def _parquet_items(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    try:
+        import pyarrow.parquet as parquet  # optional: only when a worker installed it
+    except ImportError:
+        raise ImportFailure(path, _PARQUET_MISSING) from None
+    try:
+        table = parquet.ParquetFile(path)
+    except Exception as exc:  # pyarrow's errors have no common base worth naming
+        raise ImportFailure(path, f"fichier Parquet illisible ({type(exc).__name__}).") from None
+    number = 0
+    for batch in table.iter_batches(batch_size=1024):
+        for row in batch.to_pylist():
+            number += 1
+            yield f"enregistrement {number}", row
 
 
 # -- one record -------------------------------------------------------------------------------
@@ -247,7 +320,7 @@ def structure_from(
         thematiques=_thematiques(item.get("thematiques"), checked),
         siret=checked.siret(item.get("siret")),
         lien_source=checked.url(item.get("lien_source"), "lien_source"),
-        date_maj=text(item.get("date_maj")),
+        date_maj=checked.date(item.get("date_maj")),
         extra=checked.note_into(_extra(item, _STRUCTURE_KEYS)),
         origin=origin,
     )
@@ -296,7 +369,7 @@ def service_from(item: dict[str, Any], origin: str) -> ServiceRecord | Reject:
         courriel=checked.email(item.get("courriel")),
         lien_source=checked.url(item.get("lien_source"), "lien_source"),
         statut=text(item.get("statut")),
-        date_maj=text(item.get("date_maj")),
+        date_maj=checked.date(item.get("date_maj")),
         adresse=text(item.get("adresse")),
         complement_adresse=text(item.get("complement_adresse")),
         code_postal=checked.postcode(item.get("code_postal")),
@@ -408,43 +481,14 @@ def _parse(path: Path, options: ImportOptions) -> Parsed:
         raise ImportFailure(path, "aucun enregistrement data·inclusion (objets attendus).")
 
 
-# -- XLSX data-entry templates (Services sheet) ------------------------------------------------
-
-
-def attach_sheet_services(
-    structures: Sequence[StructureRecord],
-    rows: Iterable[tuple[int, Sequence[Any]]],
-    where: str,
-) -> Iterator[Reject]:
-    """Attach the rows of a `Services` sheet to `structures` by structure_id; yield rejects."""
-    by_id = {s.source_id: s for s in structures if s.source_id}
-    headers: list[str] | None = None
-    ignore_at: int | None = None
-    for number, row in rows:
-        if headers is None:
-            if any(text(c) for c in row):
-                headers = [text(c) or "" for c in row]
-                ignore_at = header_index(headers).get("ignore")
-            continue
-        if not any(text(c) for c in row) or (ignore_at is not None and truthy(row, ignore_at)):
-            continue
-        item = {h: v for h, v in zip(headers, row, strict=False) if h and h not in ("",)}
-        origin = f"{where} {number}"
-        service = service_from(item, origin)
-        if isinstance(service, Reject):
-            yield service
-            continue
-        owner = by_id.get(text(item.get("structure_id")))
-        if owner is None:
-            yield Reject(origin, f"service « {service.nom} » : structure_id inconnu")
-            continue
-        owner.services.append(service)
-
-
 # -- detection --------------------------------------------------------------------------------
 
 
 def _detect(sample: Sample) -> float:
+    if sample.head.startswith(b"PAR1"):
+        return 0.9  # no other format reads Parquet: say what to do with it
+    if sample.head.startswith(b"PK\x03\x04"):
+        return 0.9 if _workbook_has_columns(sample.path) else 0.0
     head = sample.text.lstrip("\ufeff").lstrip()
     if not head:
         return 0.0
@@ -458,9 +502,28 @@ def _detect(sample: Sample) -> float:
         return 0.3 if sample.suffix in (".json", ".jsonl", ".ndjson") else 0.0
     first = head.split("\n", 1)[0]
     cells = {c.strip().strip('"').lower() for c in first.split(sniff_delimiter(first))}
-    if "nom" in cells and len(cells & _CSV_MARKERS) >= 3:
-        return 0.85
-    return 0.0
+    return 0.85 if _has_columns(cells) else 0.0
+
+
+def _has_columns(headers: set[str]) -> bool:
+    return "nom" in headers and len(headers & _CSV_MARKERS) >= 3
+
+
+def _workbook_has_columns(path: Path) -> bool:
+    """True when the workbook's record sheet has data·inclusion columns (its name says
+    nothing: the official file is `structures-inclusion-2026-11-30.xlsx`, one sheet)."""
+    if not is_workbook(path):
+        return False
+    try:
+        with open_workbook(path) as book:
+            sheet = _record_sheets(book)[0]
+            for _, row in itertools.islice(sheet_rows(sheet), 5):
+                cells = {t.lower() for c in row if isinstance(c, str) and (t := c.strip())}
+                if cells:
+                    return _has_columns(cells)
+    except ImportFailure:
+        return False
+    return False
 
 
 FORMAT = Format(

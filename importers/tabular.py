@@ -8,7 +8,7 @@ French and English headers map to the record's fields (`nom`/`name`/`raison soci
 from __future__ import annotations
 
 import csv
-import zipfile
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
@@ -20,6 +20,7 @@ from store.text import normalize, slug
 from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
 from .csvfile import csv_rows, header_index, looks_binary, sniff_delimiter, truthy
 from .fields import Checked, code_list, text
+from .workbook import is_workbook, open_workbook, sheet_label, sheet_rows, sheets_by_name
 
 # Normalised header (store.text.normalize) -> record field.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -201,14 +202,19 @@ def record_from_row(
         thematiques=code_list(values.get("thematiques")),
         siret=checked.siret(values.get("siret")),
         lien_source=checked.url(values.get("lien_source"), "lien_source"),
-        date_maj=text(values.get("date_maj")),
+        date_maj=checked.date(values.get("date_maj")),
         extra=checked.note_into(extra),
         origin=origin,
     )
 
 
+_DATED = re.compile(r"[-_ ]*(\d{4}-\d{2}-\d{2}|\d{8})$")
+
+
 def default_source(path: Path) -> str:
-    return slug(path.stem) or "tableur"
+    """The dataset name from the file name, without a trailing date: next week's
+    `annuaire-2026-12-07.csv` updates `annuaire-2026-11-30.csv`, never duplicates it."""
+    return slug(_DATED.sub("", path.stem)) or slug(path.stem) or "tableur"
 
 
 def _parse_rows(
@@ -277,46 +283,13 @@ def _parse_csv(path: Path, options: ImportOptions) -> Parsed:
 def _detect_xlsx(sample: Sample) -> float:
     if not sample.head.startswith(b"PK\x03\x04"):
         return 0.0
-    try:
-        with zipfile.ZipFile(sample.path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return 0.0
-    return 0.8 if "xl/workbook.xml" in names else 0.0
-
-
-def _sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    return 0.8 if is_workbook(sample.path) else 0.0
 
 
 def _parse_xlsx(path: Path, options: ImportOptions) -> Parsed:
-    import openpyxl  # only needed here: keep the import cost off the other formats
-
-    from .data_inclusion import attach_sheet_services
-
-    if not zipfile.is_zipfile(path):
-        raise ImportFailure(path, "ce n'est pas un classeur XLSX (fichier .xlsx attendu).")
-    try:
-        workbook = openpyxl.load_workbook(path.open("rb"), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook
-        raise ImportFailure(path, f"classeur XLSX illisible ({type(exc).__name__}).") from None
-    try:
-        sheets = {normalize(ws.title): ws for ws in workbook.worksheets}
-        main = sheets.get("structures") or workbook.worksheets[0]
-        label = f"feuille « {main.title} », ligne"
-        items = list(_parse_rows(path, _sheet_rows(main), options, label))
-        services = sheets.get("services")
-        if services is not None and services is not main:
-            items.extend(
-                attach_sheet_services(
-                    [i for i in items if isinstance(i, StructureRecord)],
-                    _sheet_rows(services),
-                    f"feuille « {services.title} », ligne",
-                )
-            )
-    finally:
-        workbook.close()
-    yield from items
+    with open_workbook(path) as workbook:
+        main = sheets_by_name(workbook).get("structures") or workbook.worksheets[0]
+        yield from _parse_rows(path, sheet_rows(main), options, sheet_label(main))
 
 
 FORMATS = [

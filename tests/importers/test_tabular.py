@@ -91,7 +91,7 @@ def test_xlsx(store: Store, tmp_path: Path) -> None:
 def test_validator_template_gives_a_clean_report(store: Store) -> None:
     path = shared_path("data", "data-inclusion", "valideur-dataset-v1.xlsx")
     report = import_file(store, path)
-    assert report.format == "xlsx"
+    assert report.format == "data_inclusion"  # its columns are data·inclusion's
     assert report.added >= 1
     (agence,) = [s for s in _named(store).values() if s["nom"].startswith("AGENCE ACTION")]
     dropped = agence["extra"]["invalides"]
