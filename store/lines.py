@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -115,6 +115,7 @@ class LineAnswer:
             "nom": self.line.nom,
             "horaires": self.line.horaires,
             "open_now": self.open_now,
+            "pour": self.line.pour,
             "en_cas_de_danger": self.when_in_danger,
             "gratuit": self.line.gratuit,
             "source": self.line.source,
@@ -158,3 +159,17 @@ def answers(refs: Iterable[LineRef], now: dt.datetime) -> list[LineAnswer]:
         open_now, state = _state(line, now)
         found[ref.key] = LineAnswer(line, open_now, state, ref.when_in_danger)
     return list(found.values())
+
+
+def heading(found: Sequence[LineAnswer], urgent: bool) -> str:
+    """The French title above the lines, shared by the CLI, the TUI and the fiche."""
+    if urgent:
+        return "Urgence — à appeler d'abord"
+    return "Numéro national" if len(found) == 1 else "Numéros nationaux"
+
+
+def no_local_structure(found: Sequence[LineAnswer], where: str = "") -> str:
+    """What to say when the store knows no structure for a need that has lines: never
+    "nothing found" — the lines above answer."""
+    numbers = "le numéro ci-dessus" if len(found) == 1 else "les numéros ci-dessus"
+    return f"Pas encore de structure locale pour ce besoin dans la base{where} : appelez {numbers}."

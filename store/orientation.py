@@ -20,6 +20,7 @@ from . import dates
 from . import kinds as kinds_mod
 from .communes import Commune, haversine_km, resolve_place
 from .hours import state
+from .lines import LineAnswer, answers
 from .needs import Interpretation, interpret
 from .text import normalize
 from .vocab.thematiques import label as theme_label
@@ -76,6 +77,14 @@ class Orientation:
     suggestions: list[Suggestion]
     wanted_kinds: dict[str, float] = field(default_factory=dict)
     wanted_thematiques: dict[str, float] = field(default_factory=dict)
+    # National lines for the need, shown before every structure (115, 3919 then 17…).
+    lines: list[LineAnswer] = field(default_factory=list)
+
+    @property
+    def urgent(self) -> bool:
+        """A need of tonight or of danger: its lines come first, and it is never answered
+        "not understood" or "nothing found"."""
+        return self.interpretation.urgent
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -89,6 +98,8 @@ class Orientation:
                 {"code": c, "label": theme_label(c), "score": round(s, 3)}
                 for c, s in self.interpretation.thematiques
             ],
+            "urgent": self.urgent,
+            "lines": [line.as_json() for line in self.lines],
             "suggestions": [s.as_json() for s in self.suggestions],
         }
 
@@ -366,6 +377,7 @@ def orient(
     if thematiques is not None:
         wanted_themes = dict.fromkeys(thematiques, 1.0)
     result = Orientation(need, interpretation, place, [], wanted_kinds, wanted_themes)
+    result.lines = answers(interpretation.lines, now)
     tags = [f"kind:{k}" for k in wanted_kinds] + list(wanted_themes)
     if not tags:
         return result

@@ -331,7 +331,15 @@ def test_cli_orient_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code = main(["--db", str(db), "orient", "ecrivain public", "--near", "Toulouse", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(out) == {"need", "location", "kinds", "thematiques", "suggestions"}
+    assert set(out) == {
+        "need",
+        "location",
+        "kinds",
+        "thematiques",
+        "urgent",
+        "lines",
+        "suggestions",
+    }
     assert set(out["location"]) == {"commune", "insee", "lat", "lon"}
     assert set(out["kinds"][0]) == {"kind", "label", "score"}
     assert set(out["thematiques"][0]) == {"code", "label", "score"}

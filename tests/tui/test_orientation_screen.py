@@ -12,7 +12,7 @@ from store.db import Store
 from store.journal import summarize
 from store.models import StructureRecord
 from store.writer import ImportReport, write_records
-from tests.orientation_helpers import fixture_store
+from tests.orientation_helpers import URGENT_FIXTURE, fixture_store
 from tui.screens.orientation import DetailModal, OrientationScreen
 
 
@@ -190,3 +190,35 @@ async def test_hostile_names_are_shown_literally(db: Path) -> None:
         prompts = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
         assert any("[bold red]piège[/]" in p for p in prompts)
         assert not any("\x1b" in p for p in prompts)
+
+
+async def test_urgent_lines_show_at_the_top_above_the_structures(tmp_path: Path) -> None:
+    db = fixture_store(tmp_path / "urgent.db", URGENT_FIXTURE)
+    async with OrientationApp(db).run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        lines = screen.query_one("#lines", Static)
+        assert not lines.display  # nothing typed: no block
+        await fill(pilot, "mon mari me frape, j'ai peur de rentrer", "Melun")
+        assert lines.display
+        text = str(lines.render())
+        assert text.startswith("Urgence — à appeler d'abord")
+        assert text.index("☎ 3919") < text.index("☎ 17")
+        assert "24 h/24, 7 j/7" in text and "en cas de danger immédiat" in text
+        assert names(screen)[0] == "CIDFF de la Brie (fictif)"
+        assert lines.region.y < screen.query_one("#results", OptionList).region.y
+        await fill(pilot, "epicerie solidaire", "Melun")
+        assert not lines.display
+
+
+async def test_an_urgent_need_on_an_empty_store_is_never_unanswered(tmp_path: Path) -> None:
+    with Store(tmp_path / "empty.db"):
+        pass
+    async with OrientationApp(tmp_path / "empty.db").run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        await fill(pilot, "elle veut en finir")
+        assert "☎ 3114" in str(screen.query_one("#lines", Static).render())
+        note = str(screen.query_one("#note", Static).render())
+        assert "non reconnu" not in note
+        assert "appelez les numéros ci-dessus" in note

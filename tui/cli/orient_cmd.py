@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from store.orientation import MAX_KM, grouped, orient, short_label
+from store.lines import heading, no_local_structure
+from store.orientation import MAX_KM, Orientation, grouped, orient, short_label
 from store.text import clean_display
 from store.vocab.thematiques import label as theme_label
 
@@ -38,8 +39,13 @@ def run(args: argparse.Namespace) -> int:
     kinds = ", ".join(short_label(k) for k, _ in interpretation.kinds[:3])
     themes = ", ".join(theme_label(t) for t, _ in interpretation.thematiques[:3])
     print(f"Besoin compris : {kinds}" + (f" — {themes}" if themes else ""))
+    print_lines(result)
     if result.location:
         print(f"Près de : {result.location.nom} ({result.location.dep})")
+    if not result.suggestions and result.lines:
+        where = f" à moins de {MAX_KM:.0f} km de {result.location.nom}" if result.location else ""
+        print(no_local_structure(result.lines, where))
+        return 0
     if not result.suggestions and result.location:
         print(
             f"Aucune structure pour ce besoin à moins de {MAX_KM:.0f} km de "
@@ -50,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     if not result.suggestions:
         print("Aucune structure trouvée pour ce besoin dans la base.")
         return 0
+    if result.lines:
+        print("\nStructures")
     for kind, suggestions in grouped(result.suggestions):
         print(f"\n{short_label(kind)}")
         for s in suggestions:
@@ -67,3 +75,12 @@ def run(args: argparse.Namespace) -> int:
             if contact:
                 print(f"    {contact}")
     return 0
+
+
+def print_lines(result: Orientation) -> None:
+    """The national lines, above every structure: number, name, hours, open now."""
+    if not result.lines:
+        return
+    print(f"\n{heading(result.lines, result.urgent)}")
+    for answer in result.lines:
+        print(f"  ☎ {clean_display(answer.numero)}  {clean_display(answer.summary())}")

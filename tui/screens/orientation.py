@@ -31,6 +31,7 @@ from store import kinds as kinds_mod
 from store.communes import AmbiguousPlace, UnknownPlace, complete
 from store.db import Store
 from store.journal import log_orientation
+from store.lines import heading, no_local_structure
 from store.needs import Interpretation, interpret
 from store.orientation import Orientation, Suggestion, grouped, orient, short_label
 from store.queries import get_structure
@@ -119,6 +120,7 @@ class OrientationScreen(Screen[None]):
     OrientationScreen #chips { height: 1; padding: 0 1; scrollbar-size-horizontal: 0; }
     OrientationScreen #chips Button { min-width: 8; height: 1; border: none; margin: 0 1 0 0; }
     OrientationScreen #note { height: auto; padding: 0 1; color: $text-muted; }
+    OrientationScreen #lines { height: auto; padding: 0 1; display: none; }
     OrientationScreen #results { height: 1fr; }
     OrientationScreen #chosen { height: 1; padding: 0 1; }
     """
@@ -157,6 +159,7 @@ class OrientationScreen(Screen[None]):
                 id="add-kind",
             )
         yield HorizontalScroll(id="chips")
+        yield Static("", id="lines", markup=False)
         yield Static("", id="note", markup=False)
         yield OptionList(id="results")
         yield Static("", id="chosen", markup=False)
@@ -308,8 +311,28 @@ class OrientationScreen(Screen[None]):
                 note = f"Près de {loc.nom} ({loc.dep})."
             else:
                 note = "Sans lieu : indiquez une commune ou un code postal pour les distances."
+        if message.result.lines and not message.result.suggestions:
+            note += " " + no_local_structure(message.result.lines)
         self.query_one("#note", Static).update(note)
+        self._show_lines(message.result)
         self._fill(message.result.suggestions)
+
+    def _show_lines(self, result: Orientation) -> None:
+        """The national lines, above every structure, one compact line each."""
+        block = self.query_one("#lines", Static)
+        block.display = bool(result.lines)
+        if not result.lines:
+            block.update("")
+            return
+        text = Text(no_wrap=False, overflow="ellipsis")
+        text.append(
+            heading(result.lines, result.urgent), style="bold red" if result.urgent else "bold"
+        )
+        for answer in result.lines:
+            text.append("\n☎ ")
+            text.append(_line(answer.numero), style="bold")
+            text.append("  " + _line(answer.summary()))
+        block.update(text)
 
     def _fill(self, suggestions: list[Suggestion]) -> None:
         results = self.query_one("#results", OptionList)
