@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from importlib import resources
 from pathlib import Path
 
 from store.hours import from_weekday_columns
@@ -15,6 +17,20 @@ SOURCE = "anct-france-services"
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi")
 REQUIRED = ("id_fs", "lib_fs")
 _FORMATS = {"fixe": "fixe", "itinerante": "itinérante", "bus": "bus"}
+# The ANCT list is published as of a date, kept in its file name: "france-services-2024-08-01".
+_DATED_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+EMBEDDED = "data/france-services-2024-08-01.csv"
+
+
+def default_path() -> Path:
+    """The embedded copy of the official list shipped in the package."""
+    return Path(str(resources.files("store").joinpath(EMBEDDED)))
+
+
+def published_on(path: Path) -> str | None:
+    """The list's publication date when its file name carries it (ISO), else None."""
+    match = _DATED_NAME.search(path.name)
+    return match.group(1) if match else None
 
 
 def _detect(sample: Sample) -> float:
@@ -60,7 +76,7 @@ def _description(row: dict[str, str], rdv: bool | None) -> str:
     return " ".join(parts)
 
 
-def _record(row: dict[str, str], origin: str) -> StructureRecord | Reject:
+def _record(row: dict[str, str], origin: str, published: str | None) -> StructureRecord | Reject:
     nom = text(row.get("lib_fs"))
     if not nom:
         return Reject(origin, "France services sans nom (lib_fs)")
@@ -98,6 +114,7 @@ def _record(row: dict[str, str], origin: str) -> StructureRecord | Reject:
         horaires_accueil=hours or raw_hours or None,
         reseaux_porteurs=["france-service"],
         lien_source="https://www.france-services.gouv.fr",
+        date_maj=published,
         extra=checked.note_into({k: v for k, v in extra.items() if v is not None}),
         origin=origin,
     )
@@ -105,6 +122,7 @@ def _record(row: dict[str, str], origin: str) -> StructureRecord | Reject:
 
 def _parse(path: Path, options: ImportOptions) -> Parsed:
     headers: list[str] | None = None
+    published = published_on(path)
     for number, row in csv_rows(path):
         if headers is None:
             headers = [cell.strip().lstrip("\ufeff") for cell in row]
@@ -116,7 +134,7 @@ def _parse(path: Path, options: ImportOptions) -> Parsed:
             continue
         if not any(cell.strip() for cell in row):
             continue
-        yield _record(dict(zip(headers, row, strict=False)), f"ligne {number}")
+        yield _record(dict(zip(headers, row, strict=False)), f"ligne {number}", published)
 
 
 FORMAT = Format("france_services", "liste des France services (ANCT)", _detect, _parse)
