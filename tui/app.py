@@ -154,7 +154,12 @@ class AiguillageApp(App[None]):
                     theme=store.get_setting("theme", DEFAULT_THEME) or DEFAULT_THEME,
                     fiche_format=store.get_setting("fiche_format", "html") or "html",
                 )
-                empty = store.is_empty()
+                wants_defaults = False
+                if self.load_demo:
+                    from importers.defaults import missing_defaults
+
+                    # empty, or an older store with the mairies but not the France services
+                    wants_defaults = bool(missing_defaults(store))
                 break
             except StoreError as exc:
                 self.post_message(StoreFailed(str(exc)))
@@ -168,7 +173,7 @@ class AiguillageApp(App[None]):
             attempt += 1
             self.post_message(StorePreparing(f"{BUSY} (essai {attempt + 1})"))
             time.sleep(0.5)
-        self.post_message(StoreReady(settings, empty))
+        self.post_message(StoreReady(settings, wants_defaults))
 
     def on_store_preparing(self, message: StorePreparing) -> None:
         self.main_screen.show_status(message.text)
@@ -178,7 +183,7 @@ class AiguillageApp(App[None]):
         theme = message.settings.theme
         self.theme = theme if theme in self.available_themes else DEFAULT_THEME
         self.store_ready = True
-        if self.load_demo and message.empty:
+        if message.wants_defaults:
             self.loading_demo = True
             self.load_default_directory()
         self.main_screen.store_opened()
@@ -213,10 +218,11 @@ class AiguillageApp(App[None]):
     # -- embedded default data -------------------------------------------------------------
     @work(thread=True, exclusive=True, group="demo")
     def load_default_directory(self) -> None:
-        """The ~35 000 town halls, imported in a thread while the worker can already type."""
+        """The mairies and France services: on a first run from the prebuilt snapshot (a second
+        or so), then imported from their files only when the code changed since the snapshot;
+        into an older store that has the mairies, the France services alone."""
         from importers.base import ImportFailure
-        from importers.mairies import default_path
-        from importers.runner import import_file
+        from importers.defaults import import_defaults, load_snapshot_if_current, missing_defaults
 
         screen = self.main_screen
         last = 0.0
@@ -228,17 +234,20 @@ class AiguillageApp(App[None]):
                 last = moment
                 screen.post_message(DemoProgress(phase, done, total))
 
-        screen.post_message(DemoProgress("lecture", 0, None))
+        store = thread_store(self.db_path)
         try:
-            report = import_file(
-                thread_store(self.db_path), default_path(), backup=False, progress=progress
-            )
+            fast = load_snapshot_if_current(store)
+            if fast is not None:
+                screen.post_message(DemoLoaded(fast.summary(), refreshing=bool(fast.stale)))
+            wanted = fast.stale if fast is not None else missing_defaults(store)
+            if wanted:
+                screen.post_message(DemoProgress("lecture", 0, None))
+                report = import_defaults(store, wanted, progress=progress)
+                screen.post_message(DemoLoaded(report.summary()))
         except ImportFailure as exc:
+            screen.post_message(DemoLoaded("", error=str(exc)))
+        finally:
             self.call_from_thread(self._demo_done)
-            screen.post_message(DemoLoaded(0, error=str(exc)))
-            return
-        self.call_from_thread(self._demo_done)
-        screen.post_message(DemoLoaded(report.added))
 
     def _demo_done(self) -> None:
         self.loading_demo = False

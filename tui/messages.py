@@ -41,10 +41,14 @@ class DemoProgress(Message):
 
 @dataclass
 class DemoLoaded(Message):
-    """The embedded directory is in the store (or failed: `error` in French)."""
+    """The embedded directory is in the store (or failed: `error` in French).
 
-    added: int
+    `summary` says what was added (« 34861 mairies et 2845 France services »); `refreshing`
+    when the files are being imported again behind the snapshot just loaded."""
+
+    summary: str
     error: str = ""
+    refreshing: bool = False
 
 
 @dataclass
@@ -56,10 +60,11 @@ class StorePreparing(Message):
 
 @dataclass
 class StoreReady(Message):
-    """The store is open and migrated: its settings, and whether it holds any structure."""
+    """The store is open and migrated: its settings, and whether the default directory is to
+    be loaded (an empty store, or one with the mairies but not the France services)."""
 
     settings: Settings
-    empty: bool
+    wants_defaults: bool
 
 
 @dataclass

@@ -31,10 +31,10 @@ if TYPE_CHECKING:
 # use (the search core, communes, notes, the fiche, the other screens), so that the first
 # screen is ready for typing sooner.
 
-DEMO_SOURCE = "dila-mairies"
+DEFAULT_SOURCES = ("dila-mairies", "anct-france-services")
 HINT = (
-    "Annuaire par défaut : les mairies. Le vôtre : aiguillage import FICHIER "
-    "(puis aiguillage update)."
+    "Annuaire par défaut : les mairies et les France services. Le vôtre : "
+    "aiguillage import FICHIER (puis aiguillage update)."
 )
 
 
@@ -142,7 +142,7 @@ class MainScreen(Screen[None]):
             for (value,) in self.aig.store.conn.execute("SELECT DISTINCT name FROM sources")
             for name in (value or "").split(", ")
         ]
-        self.query_one("#hint", Static).display = all(n == DEMO_SOURCE for n in names)
+        self.query_one("#hint", Static).display = all(n in DEFAULT_SOURCES for n in names)
 
     # -- searching ------------------------------------------------------------------------
     def _request(self) -> SearchRequest:
@@ -280,15 +280,17 @@ class MainScreen(Screen[None]):
         else:
             share = f"{message.done} lues"
         self.query_one("#status", Static).update(
-            f"Chargement de l'annuaire des mairies ({message.phase}) : {share}… "
+            f"Chargement de l'annuaire par défaut ({message.phase}) : {share}… "
             "vous pouvez déjà chercher."
         )
 
     def on_demo_loaded(self, message: DemoLoaded) -> None:
         if message.error:
-            self._notice = f"L'annuaire des mairies n'a pas pu être chargé : {message.error}"
+            self._notice = f"L'annuaire par défaut n'a pas pu être chargé : {message.error}"
+        elif message.refreshing:
+            self._notice = f"Annuaire par défaut : {message.summary} (mise à jour en cours)."
         else:
-            self._notice = f"Annuaire des mairies chargé : {message.added} structures."
+            self._notice = f"Annuaire par défaut chargé : {message.summary}."
         self.query_one("#status", Static).update(self._notice)
         self.update_hint()
         self.refresh_results()
