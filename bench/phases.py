@@ -256,6 +256,27 @@ def phase_startup(db: str, runs: str = "5") -> dict:
     return result
 
 
+def phase_first_run(runs: str = "3") -> dict:
+    """A first run, as a whole process: from launch on a store that does not exist yet until
+    the list shows the default directory (the store created, the communes and the default
+    structures loaded). Median of `runs`, each in a fresh directory."""
+    import tempfile
+
+    times: list[float] = []
+    rss = 0.0
+    for _ in range(int(runs)):
+        with tempfile.TemporaryDirectory() as scratch:
+            measured = _time_child(["first-run", str(Path(scratch) / "aiguillage.db")])
+        if measured is None:
+            break
+        times.append(measured[0])
+        rss = max(rss, measured[1])
+    return {
+        "first_run_s": round(statistics.median(times), 3) if times else None,
+        "first_run_rss_mb": rss or None,
+    }
+
+
 # -- peers ----------------------------------------------------------------------------------
 
 
@@ -325,6 +346,7 @@ PHASES = {
     "filter": phase_filter,
     "orient": phase_orient,
     "startup": phase_startup,
+    "first_run": phase_first_run,
     "peers": phase_peers,
 }
 
