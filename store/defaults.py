@@ -32,7 +32,7 @@ FTS_TABLE = "structures_fts"
 FTS_COLUMNS = ("rowid", "nom", "lieu", "services")
 _TAG_COLUMNS = ("tag", "departement", "structure_id")
 _CODE_PACKAGES = ("store", "importers")
-_CODE_SUFFIXES = (".py", ".json", ".tsv")
+_CODE_SUFFIXES = (".py", ".json", ".tsv", ".txt")
 # Modules that never shape an imported row (reading, orienting, notes, this loader...). Any
 # other module, a new one included, counts: when in doubt the files are imported again.
 _NOT_ROW_CODE = frozenset(
