@@ -18,7 +18,7 @@ from store.text import fold, normalize
 from store.vocab.departements import code_of, region_of
 
 from .base import Format, ImportOptions, Parsed, Sample, read_text
-from .page import commune_in_name, communes_lookup, thematiques_in
+from .prose import commune_in_name, communes_lookup, thematiques_in
 
 SOURCE = "fcsf-actions"
 

@@ -25,7 +25,7 @@ from store.models import Reject, ServiceRecord, StructureRecord
 from store.text import fold, normalize, slug
 
 from .base import Format, ImportOptions, Parsed, Sample, read_text
-from .page import communes_lookup, kind_from_text, thematiques_in
+from .prose import communes_lookup, kind_from_text, thematiques_in
 
 _TITLE = re.compile(r"^\s*Projet\s*«\s*(?P<rest>.+?)\s*$")
 _CODE_TOKEN = r"(?:\d{2,3}|2[AB]|IDF|MGP)"

@@ -7,9 +7,11 @@ import gzip
 import math
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from importlib import resources
 
+from .schema import COMMUNES_TABLES
 from .text import normalize
 from .vocab.departements import code_of
 
@@ -74,6 +76,25 @@ class DepartementPlace(UnknownPlace):
             f"« {query} » est un département ({code}) : indiquez une commune ou un code "
             f"postal{hint}.",
         )
+
+
+_LOOKUP_LOCK = threading.Lock()
+_LOOKUP: list[sqlite3.Connection] = []
+
+
+def communes_only() -> sqlite3.Connection:
+    """The embedded communes alone, in a private in-memory database built once per process
+    (about 0.3 s) and read-only afterwards: for the importers that find communes in prose."""
+    with _LOOKUP_LOCK:
+        if not _LOOKUP:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            for statement in COMMUNES_TABLES:
+                conn.execute(statement)
+            with conn:
+                load_communes(conn)
+            conn.execute("PRAGMA query_only = ON")
+            _LOOKUP.append(conn)
+        return _LOOKUP[0]
 
 
 def load_communes(conn: sqlite3.Connection) -> None:

@@ -70,6 +70,30 @@ SERVICE_COLUMNS = """
     content_hash TEXT
 """
 
+# The embedded communes (reference data, store/communes.py): part of the first migration, and
+# also built alone in memory for the importers that look communes up in prose.
+COMMUNES_TABLES = (
+    """CREATE TABLE communes (
+            insee TEXT PRIMARY KEY,
+            nom TEXT NOT NULL,
+            nom_complet TEXT,
+            type TEXT,
+            dep TEXT,
+            lat REAL,
+            lon REAL,
+            coord_src TEXT,
+            population INTEGER,
+            codes_postaux TEXT,
+            nom_norm TEXT
+        )""",
+    "CREATE INDEX communes_nom_norm ON communes(nom_norm)",
+    """CREATE TABLE commune_postcodes (
+            code_postal TEXT NOT NULL,
+            insee TEXT NOT NULL,
+            PRIMARY KEY (code_postal, insee)
+        ) WITHOUT ROWID""",
+)
+
 MIGRATIONS: list[list[str]] = [
     # 1 — initial schema
     [
@@ -124,25 +148,7 @@ MIGRATIONS: list[list[str]] = [
             code_insee TEXT,
             structures TEXT NOT NULL DEFAULT '[]'
         )""",
-        """CREATE TABLE communes (
-            insee TEXT PRIMARY KEY,
-            nom TEXT NOT NULL,
-            nom_complet TEXT,
-            type TEXT,
-            dep TEXT,
-            lat REAL,
-            lon REAL,
-            coord_src TEXT,
-            population INTEGER,
-            codes_postaux TEXT,
-            nom_norm TEXT
-        )""",
-        "CREATE INDEX communes_nom_norm ON communes(nom_norm)",
-        """CREATE TABLE commune_postcodes (
-            code_postal TEXT NOT NULL,
-            insee TEXT NOT NULL,
-            PRIMARY KEY (code_postal, insee)
-        ) WITHOUT ROWID""",
+        *COMMUNES_TABLES,
         # Search index over a normalised copy (rowid = structures.num).
         """CREATE VIRTUAL TABLE structures_fts USING fts5(
             nom, lieu, services,

@@ -95,7 +95,7 @@ def test_real_seed_003_is_manou_partages() -> None:
 def test_communes_lookup_is_built_once_and_read_only() -> None:
     import sqlite3
 
-    from importers.page import communes_lookup
+    from importers.prose import communes_lookup
 
     with communes_lookup() as first, communes_lookup() as second:
         assert first is second  # five seed files, one table built
