@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -134,12 +135,33 @@ def content_words(text: str | None) -> list[str]:
     return [stem(w) for w in normalize(text).split() if w not in STOPWORDS]
 
 
+class Target(NamedTuple):
+    """A kind or thématique a phrase points to: ("k:pimms", 1.0), ("t:sante--addictions", 0.6)."""
+
+    name: str
+    weight: float
+
+
+class Scored(NamedTuple):
+    """A kind slug or thématique code recognised in a need, with its score in [0, 1]."""
+
+    code: str
+    score: float
+
+
+class Reading(NamedTuple):
+    """How typed words were read: ("frape", "frappe")."""
+
+    typed: str
+    phrase: str
+
+
 @dataclass(frozen=True)
 class Phrase:
     text: str  # as written in the vocabulary
     concept: int  # the vocabulary line: phrases of one line count once
     words: tuple[str, ...]
-    targets: tuple[tuple[str, float], ...]  # ("k:pimms", 1.0), ("t:sante--addictions", 0.6)
+    targets: tuple[Target, ...]
     lines: tuple[LineRef, ...] = ()  # national lines for this need ("l:3919", "danger:17")
     urgent: bool = False  # a need of tonight or of danger: its lines are never left out
 
@@ -147,9 +169,9 @@ class Phrase:
 @dataclass
 class Interpretation:
     text: str
-    kinds: list[tuple[str, float]] = field(default_factory=list)  # best first
-    thematiques: list[tuple[str, float]] = field(default_factory=list)  # best first
-    matched: list[tuple[str, str]] = field(default_factory=list)  # (words typed, phrase)
+    kinds: list[Scored] = field(default_factory=list)  # best first
+    thematiques: list[Scored] = field(default_factory=list)  # best first
+    matched: list[Reading] = field(default_factory=list)
     lines: list[LineRef] = field(default_factory=list)  # in the order the needs were typed
     urgent: bool = False
 
@@ -158,10 +180,10 @@ class Interpretation:
         return not self.kinds and not self.thematiques and not self.lines
 
     def top_kinds(self, n: int = 3) -> list[str]:
-        return [k for k, _ in self.kinds[:n]]
+        return [k.code for k in self.kinds[:n]]
 
     def top_thematiques(self, n: int = 3) -> list[str]:
-        return [t for t, _ in self.thematiques[:n]]
+        return [t.code for t in self.thematiques[:n]]
 
 
 # Verb endings under which an everyday -er verb of the known-words list is still itself:
@@ -247,13 +269,13 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class _Targets:
-    weighted: tuple[tuple[str, float], ...]
+    weighted: tuple[Target, ...]
     lines: tuple[LineRef, ...]
     urgent: bool
 
 
 def _parse_targets(spec: str, line_no: int) -> _Targets:
-    weighted: list[tuple[str, float]] = []
+    weighted: list[Target] = []
     lines: list[LineRef] = []
     urgent = False
     for item in spec.split():
@@ -264,7 +286,7 @@ def _parse_targets(spec: str, line_no: int) -> _Targets:
         elif prefix in ("l", "danger") and value in by_key() and not weight_text:
             lines.append(LineRef(value, when_in_danger=prefix == "danger"))
         elif (prefix == "k" and value in kinds.BY_SLUG) or (prefix == "t" and value in THEMATIQUES):
-            weighted.append((name, float(weight_text) if weight_text else 1.0))
+            weighted.append(Target(name, float(weight_text) if weight_text else 1.0))
         else:
             raise VocabularyError(f"needs.tsv, ligne {line_no} : cible inconnue « {item} »")
     return _Targets(tuple(weighted), tuple(lines), urgent)
@@ -298,7 +320,7 @@ def parse_vocabulary(text: str) -> list[Phrase]:
     for number, (code, theme_label) in enumerate(THEMATIQUES.items(), start=100_000):
         words = tuple(content_words(theme_label))
         if words:
-            phrases.append(Phrase(theme_label, number, words, ((f"t:{code}", LABEL_WEIGHT),)))
+            phrases.append(Phrase(theme_label, number, words, (Target(f"t:{code}", LABEL_WEIGHT),)))
     return phrases
 
 
@@ -371,9 +393,9 @@ def _noisy_or(scores: dict[str, float], key: str, value: float) -> None:
     scores[key] = 1.0 - (1.0 - scores.get(key, 0.0)) * (1.0 - min(value, 1.0))
 
 
-def _ranked(scores: dict[str, float], minimum: float = 0.05) -> list[tuple[str, float]]:
-    items = [(k, round(v, 3)) for k, v in scores.items() if v >= minimum]
-    return sorted(items, key=lambda kv: (-kv[1], kv[0]))
+def _ranked(scores: dict[str, float], minimum: float = 0.05) -> list[Scored]:
+    items = [Scored(k, round(v, 3)) for k, v in scores.items() if v >= minimum]
+    return sorted(items, key=lambda item: (-item.score, item.code))
 
 
 def interpret(text: str | None) -> Interpretation:
@@ -396,7 +418,7 @@ def interpret(text: str | None) -> Interpretation:
         result.lines += [ref for ref in match.phrase.lines if ref not in result.lines]
         result.urgent = result.urgent or match.phrase.urgent
         span = " ".join(typed_content[p] for p in sorted(match.positions))
-        pair = (span, match.phrase.text)
+        pair = Reading(span, match.phrase.text)
         if pair not in result.matched:
             result.matched.append(pair)
     if kind_scores and not theme_scores:
@@ -422,5 +444,5 @@ def theme_matches(wanted: str, code: str) -> bool:
 
 def confidence(interpretation: Interpretation) -> float:
     """How sure the interpretation is (the best score), for the UI."""
-    best = [s for _, s in interpretation.kinds[:1] + interpretation.thematiques[:1]]
+    best = [s.score for s in interpretation.kinds[:1] + interpretation.thematiques[:1]]
     return max(best) if best else 0.0
