@@ -100,3 +100,14 @@ def toggle_favorite(conn: sqlite3.Connection, structure_id: str) -> bool:
         (structure_id, dt.datetime.now().isoformat(timespec="seconds")),
     )
     return True
+
+
+def kind_counts(conn: sqlite3.Connection, source_prefix: str = "") -> dict[str, int]:
+    """How many structures of each kind (of the sources starting with `source_prefix`)."""
+    return dict(
+        conn.execute(
+            "SELECT coalesce(kind, 'autre'), count(*) FROM structures"
+            " WHERE source LIKE ? ESCAPE '\\' GROUP BY 1 ORDER BY 2 DESC, 1",
+            (source_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
+        )
+    )
