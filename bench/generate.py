@@ -402,12 +402,11 @@ def structures(n: int, seed: int = 7) -> Iterator[dict[str, object]]:
     for slug in slugs:
         acc += KIND_WEIGHTS[slug]
         kind_cum.append(acc)
-    by_slug = {k.slug: k for k in kinds.KINDS}
+    reseaux_of = {slug: kinds.reseaux_of(slug) for slug in slugs}
     previous: dict[str, object] | None = None
     for i in range(n):
         commune = rng.choices(communes, cum_weights=cumulative)[0]
         slug = rng.choices(slugs, cum_weights=kind_cum)[0]
-        kind = by_slug.get(slug)
         nom = _fill(rng.choice(NAMES[slug]), rng, commune)
         if previous is not None and rng.random() < 0.03:
             # A near-duplicate of the previous record: same place, name spelled differently.
@@ -416,7 +415,7 @@ def structures(n: int, seed: int = 7) -> Iterator[dict[str, object]]:
         lon = commune.lon + rng.uniform(-0.03, 0.03) if commune.lon is not None else None
         has_geo = rng.random() < 0.85
         reseaux = (
-            [rng.choice(kind.reseaux)] if kind and kind.reseaux and rng.random() < 0.6 else None
+            [rng.choice(reseaux_of[slug])] if reseaux_of[slug] and rng.random() < 0.6 else None
         )
         record: dict[str, object] = {
             "source": SOURCE,

@@ -1,17 +1,25 @@
-"""The canonical kinds of structures, and inference from typologie, réseaux and text.
+"""The canonical kinds of structures, and inferring a structure's kind from real data.
 
-One table, read top to bottom: a kind's slug, French label, the data·inclusion v0
-typologies and v1 réseaux porteurs that mean it, name patterns (regular expressions over
-the accent-folded, lower-cased name) and its typical v1 thématiques.
+The kinds table below reads top to bottom: a kind's slug, French label, name patterns (regular
+expressions over the accent-folded, lower-cased name) and its typical v1 thématiques. What the
+national codes mean is data, in store/vocab/: `reseaux_porteurs.tsv` (the 108 data·inclusion v1
+réseaux porteurs), `typologies.tsv` (the 91 v0 typologies and a few codes seen elsewhere) and
+`thematiques_kinds.tsv` (the kind each v1 thématique points to), each code mapped to a kind or
+explicitly to none.
+
+Neither a saint's name nor the structure's commune in a name is read as a kind (« Mairie de
+Saint-Vincent-de-Paul » is a mairie, not food aid): they are masked before the patterns are tried.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .text import fold
+from .text import normalize
+from .vocab import tsv_rows
 
 ADM = "difficultes-administratives-ou-juridiques--"
 FIN = "difficultes-financieres--"
@@ -23,8 +31,6 @@ LOG = "logement-hebergement--"
 class Kind:
     slug: str
     label: str
-    typologies: tuple[str, ...] = ()
-    reseaux: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     thematiques: tuple[str, ...] = field(default_factory=tuple)
 
@@ -33,8 +39,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "pimms",
         "PIMMS (point d'information médiation multi services)",
-        ("PIMMS",),
-        ("pimms-mediation",),
         (r"\bpimms\b", r"point d.information (et de )?mediation multi"),
         (
             ADM + "accompagnement-aux-demarches-administratives",
@@ -45,8 +49,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "france-services",
         "France Services",
-        ("RFS", "MSAP"),
-        ("france-service", "msap"),
         (r"\bfrance services?\b", r"\bmaison de services au public\b", r"\bmsap\b"),
         (
             ADM + "accompagnement-aux-demarches-administratives",
@@ -57,24 +59,18 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "ecrivain-public",
         "Écrivain public",
-        (),
-        (),
         (r"\becrivains? publics?\b",),
         (ADM + "accompagnement-aux-demarches-administratives",),
     ),
     Kind(
         "epicerie-solidaire",
         "Épicerie solidaire ou sociale",
-        ("ES",),
-        (),
         (r"\bepiceries? (solidaires?|sociales?)\b", r"\bepisol\b", r"\bepicerie\b"),
         (EQ + "alimentation",),
     ),
     Kind(
         "aide-alimentaire",
         "Aide alimentaire",
-        (),
-        ("restos-du-coeur", "secours-populaire", "banques-alimentaires", "croix-rouge"),
         (
             r"\brestos? du coeur\b",
             r"\brestaurants? du coeur\b",
@@ -86,7 +82,7 @@ KINDS: tuple[Kind, ...] = (
             r"\bdistribution alimentaire\b",
             r"\bcolis alimentaires?\b",
             r"\bsecours catholique\b",
-            r"\bsaint vincent de paul\b",
+            r"\bssvp\b",
             r"\bepicerie gratuite\b",
         ),
         (EQ + "alimentation",),
@@ -94,32 +90,24 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "vestiaire",
         "Vestiaire ou boutique solidaire",
-        (),
-        ("la-cravate-solidaire",),
         (r"\bvestiaires?\b", r"\bboutique solidaire\b", r"\bfripe", r"\bcravate solidaire\b"),
         (EQ + "habillement",),
     ),
     Kind(
         "ressourcerie",
         "Ressourcerie, recyclerie, Emmaüs",
-        ("RESSOURCERIE",),
-        ("ressourceries", "emmaus"),
         (r"\bressourcerie\b", r"\brecyclerie\b", r"\bemmaus\b"),
         (EQ + "electromenager", EQ + "habillement"),
     ),
     Kind(
         "accueil-de-jour",
         "Accueil de jour",
-        ("ADJ",),
-        (),
         (r"\baccueil de jour\b", r"\bbagagerie\b", r"\bhalte de nuit\b", r"\bbains? douches?\b"),
         (LOG + "rechercher-une-solution-dhebergement-temporaire", EQ + "alimentation"),
     ),
     Kind(
         "hebergement",
         "Hébergement d'urgence ou temporaire",
-        ("CHRS", "CHU", "HUDA", "CADA", "CPH", "RS_FJT", "PENSION", "RESIDENCE"),
-        ("siao", "chrs", "chu", "residences-fjt", "hup"),
         (
             r"\bchrs\b",
             r"\bchu\b",
@@ -135,8 +123,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "logement",
         "Accès et maintien dans le logement",
-        ("OIL", "ADIL", "BAILLEUR"),
-        ("action-logement",),
         (
             r"\badil\b",
             r"\bagence departementale d.information sur le logement\b",
@@ -153,8 +139,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "centre-social",
         "Centre social, espace de vie sociale, maison de quartier",
-        ("CS", "CSC", "EVS", "MQ", "MJC"),
-        ("fcsf", "mjc"),
         (
             r"\bcentres? sociaux\b",
             r"\bcentre social\b",
@@ -172,8 +156,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "ccas",
         "CCAS / CIAS",
-        ("CCAS", "CIAS"),
-        ("ccas-cias",),
         (r"\bccas\b", r"\bcias\b", r"\bcentre (inter)?communal d.action sociale\b"),
         (
             FIN + "prevenir-une-degradation-de-la-situation-financiere",
@@ -183,16 +165,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "mairie",
         "Mairie",
-        ("MUNI", "MAIRIE"),
-        ("communes",),
         (r"^mairie\b", r"\bhotel de ville\b", r"^mairie annexe\b"),
         (ADM + "accompagnement-aux-demarches-administratives",),
     ),
     Kind(
         "service-social-departemental",
         "Service social départemental (MDS, PMI…)",
-        ("DEPT", "MDS", "CDAS", "PMI", "UDAF"),
-        ("maisons-des-solidarites", "departements", "delegataire-conseil-departemental", "ase"),
         (
             r"\bmaison (departementale )?des solidarites\b",
             r"\bespace territorial\b",
@@ -210,8 +188,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "point-justice",
         "Point-justice, accès au droit",
-        ("PAD", "MJD", "CDAD"),
-        ("points-justice",),
         (
             r"\bpoints? justice\b",
             r"\bpoint d.acces au droit\b",
@@ -226,8 +202,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "cidff",
         "CIDFF (droits des femmes et des familles)",
-        ("CIDFF",),
-        ("cidff", "federation-professionnelle-femmes"),
         (r"\bcidff\b", r"\bdroits des femmes\b", r"\bsolidarite femmes\b"),
         (
             "famille--surmonter-conflits-separation-violence",
@@ -237,22 +211,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "point-conseil-budget",
         "Point conseil budget",
-        ("PCB",),
-        ("points-conseil-budget", "cresus"),
         (r"\bpoints? conseils? budget\b", r"\bcresus\b"),
         (FIN + "situation-dendettement-surendettement", FIN + "ameliorer-sa-gestion-budgetaire"),
     ),
     Kind(
         "mediation-numerique",
         "Médiation numérique",
-        ("EPN", "EPI", "ENM", "TIERS_LIEUX"),
-        (
-            "conseillers-numeriques",
-            "espaces-publics-numeriques",
-            "aidants-connect",
-            "konexio",
-            "emmaus-connect",
-        ),
         (
             r"\bespace public numerique\b",
             r"\bepn\b",
@@ -261,6 +225,14 @@ KINDS: tuple[Kind, ...] = (
             r"\binclusion numerique\b",
             r"\bemmaus connect\b",
             r"\bcyber.?base\b",
+            r"\bespaces? (public )?(multimedia|numeriques?)\b",
+            r"\bpoints? (d.acces )?numeriques?\b",
+            r"\bateliers? numeriques?\b",
+            r"\baidants connect\b",
+            r"\bmediatheques?\b",
+            r"\bbibliotheques?\b",
+            r"\btiers.?lieux?\b",
+            r"\bfab.?lab\b",
         ),
         (
             "numerique--maitriser-les-fondamentaux-du-numerique",
@@ -271,8 +243,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "langue-francaise",
         "Cours de français, ASL, alphabétisation",
-        (),
-        ("anlci",),
         (
             r"\bcours de francais\b",
             r"\balphabetisation\b",
@@ -285,8 +255,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "mission-locale",
         "Mission locale",
-        ("ML",),
-        ("mission-locale",),
         (r"\bmissions? locales?\b",),
         (
             "se-former--trouver-sa-formation",
@@ -297,8 +265,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "france-travail",
         "France Travail, Cap emploi",
-        ("FT", "PE", "CAP_EMPLOI"),
-        ("france-travail", "cap-emploi-reseau-cheops"),
         (r"\bfrance travail\b", r"\bpole emploi\b", r"\bcap emploi\b"),
         (
             "trouver-un-emploi--repondre-a-des-offres-demploi",
@@ -307,9 +273,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "insertion",
-        "Insertion par l'activité économique",
-        ("ACI", "ACIPHC", "AI", "EI", "ETTI", "EITI", "GEIQ", "EA", "ESAT", "PLIE"),
-        ("aci", "ai", "ei", "etti", "eiti", "geiq", "coorace", "inae", "chantier-ecole", "plie"),
+        "Insertion professionnelle (SIAE, accompagnement vers l'emploi)",
         (
             r"\bchantiers? d.insertion\b",
             r"\bassociation intermediaire\b",
@@ -325,8 +289,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "caf",
         "CAF (allocations familiales)",
-        ("CAF",),
-        ("caf",),
         (r"\bcaf\b", r"\bcaisse d.allocations? familiales?\b"),
         (
             ADM + "accompagnement-pour-lacces-aux-droits",
@@ -336,16 +298,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "cpam",
         "Assurance maladie (CPAM)",
-        ("CPAM", "MSA", "CARSAT", "CRAM"),
-        ("cpam", "cnam", "mutualite-sociale-agricole"),
         (r"\bcpam\b", r"\bassurance maladie\b", r"\bcaisse primaire\b"),
         ("sante--acces-aux-soins", ADM + "accompagnement-pour-lacces-aux-droits"),
     ),
     Kind(
         "mdph",
         "MDPH (personnes handicapées)",
-        ("MDPH",),
-        ("mdph", "maison-departementale-de-lautonomie"),
         (
             r"\bmdph\b",
             r"\bmaison departementale des personnes handicapees\b",
@@ -356,8 +314,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "sante",
         "Santé (centre de santé, PASS, planning familial)",
-        ("CMS", "CMP", "PASS", "CENTRE_SANTE", "PLANNING"),
-        ("cms", "cmp"),
         (
             r"\bcentre de sante\b",
             r"\bcentre medico",
@@ -372,16 +328,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "addictologie",
         "Addictologie (CSAPA, CAARUD)",
-        ("CSAPA", "CAARUD"),
-        ("csapa", "caarud"),
         (r"\bcsapa\b", r"\bcaarud\b", r"\baddictolog", r"\balcooliques anonymes\b"),
         ("sante--addictions",),
     ),
     Kind(
         "mobilite",
         "Mobilité solidaire",
-        (),
-        ("wimoov", "mobin"),
         (
             r"\bgarage solidaire\b",
             r"\bauto.ecole sociale\b",
@@ -398,8 +350,6 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "accueil-exiles",
         "Accueil des personnes exilées",
-        ("SPADA",),
-        ("cada", "huda", "cph", "singa"),
         (
             r"\bcimade\b",
             r"\bexiles?\b",
@@ -416,20 +366,75 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "association",
         "Association",
-        ("ASSO", "ASSO_CLIENT"),
-        (),
         (r"^association\b", r"^asso\b"),
         (),
     ),
-    Kind("autre", "Autre", ("Autre", "AUTRE"), (), (), ()),
+    Kind(
+        "autre",
+        "Autre",
+        (),
+        (),
+    ),
 )
 
 BY_SLUG: dict[str, Kind] = {k.slug: k for k in KINDS}
-_BY_TYPOLOGIE = {t.upper(): k.slug for k in KINDS for t in k.typologies}
-_BY_RESEAU = {r: k.slug for k in KINDS for r in k.reseaux}
-_PATTERNS = [(k.slug, re.compile(p)) for k in KINDS for p in k.patterns]
-# Generic kinds lose to any specific one found in the same text.
+# Generic kinds lose to any specific one found from another clue.
 GENERIC = frozenset({"association", "autre", "mairie"})
+
+
+class KindTableError(ValueError):
+    """A reference table in store/vocab/ names a kind that does not exist, or is malformed."""
+
+
+@dataclass(frozen=True)
+class CodeKind:
+    """One code of a national list and the kind it means (None: no kind fits)."""
+
+    code: str
+    kind: str | None
+    label: str
+    hosted: bool = False  # a programme the place hosts (conseillers numériques), not what it is
+
+
+def _code_table(name: str) -> dict[str, CodeKind]:
+    table: dict[str, CodeKind] = {}
+    for number, cells in tsv_rows(name):
+        if len(cells) != 3 or not all(cells):
+            raise KindTableError(f"{name}, ligne {number} : trois colonnes attendues")
+        code, kind, label = cells
+        hosted = kind.startswith("+")
+        slug = None if kind == "-" else kind.lstrip("+")
+        if slug is not None and slug not in BY_SLUG:
+            raise KindTableError(f"{name}, ligne {number} : type inconnu « {kind} »")
+        table[code] = CodeKind(code, slug, label, hosted)
+    return table
+
+
+RESEAUX: dict[str, CodeKind] = _code_table("reseaux_porteurs.tsv")
+TYPOLOGIES: dict[str, CodeKind] = {
+    code.upper(): entry for code, entry in _code_table("typologies.tsv").items()
+}
+THEMATIQUE_KINDS: dict[str, CodeKind] = _code_table("thematiques_kinds.tsv")
+_ORDER = {k.slug: i for i, k in enumerate(KINDS)}
+
+# A saint's name: « Saint-Vincent-de-Paul », « Ste Marthe », « saint jean d'angély », in folded
+# text (punctuation as spaces: store.text.normalize, store.tags.quick_fold).
+_SEP = r"[^a-z0-9]+"
+_SAINT = re.compile(
+    rf"\b(?:saints?|saintes?|st|ste)(?:{_SEP}[a-z0-9]+"
+    rf"(?:{_SEP}(?:de|du|des|la|le|les|l|d|en|sur|sous|aux|au|et|lez){_SEP}[a-z0-9]+)*)"
+)
+_PATTERNS = [(k.slug, re.compile(p)) for k in KINDS for p in k.patterns]
+
+
+def without_places(words: str, commune: str | None = None) -> str:
+    """Folded text without saints' names and without the name of its commune: those name
+    places and patrons, not what a structure does (« Mairie de Saint-Vincent-de-Paul »)."""
+    text = _SAINT.sub(" ", words) if "s" in words else words
+    place = normalize(commune)
+    if place and place in text:
+        text = re.sub(rf"\b{re.escape(place)}\b", " ", text)
+    return text
 
 
 def label(slug: str | None) -> str:
@@ -442,22 +447,47 @@ def thematiques_of(slug: str | None) -> tuple[str, ...]:
     return kind.thematiques if kind else ()
 
 
+def reseaux_of(slug: str) -> tuple[str, ...]:
+    """The réseaux porteurs that mean this kind (not the programmes a place hosts)."""
+    return tuple(r.code for r in RESEAUX.values() if r.kind == slug and not r.hosted)
+
+
+def reseau_label(code: str) -> str:
+    entry = RESEAUX.get(code.strip().lower())
+    return entry.label if entry else code
+
+
 def from_typologie(typologie: str | None) -> str | None:
-    return _BY_TYPOLOGIE.get((typologie or "").strip().upper())
+    entry = TYPOLOGIES.get((typologie or "").strip().upper())
+    return entry.kind if entry else None
 
 
-def from_reseaux(reseaux: Iterable[str]) -> str | None:
+def from_reseaux(reseaux: Iterable[str], *, hosted: bool = False) -> str | None:
+    """The first réseau's kind: of what the place is, or (`hosted`) of what it hosts."""
     for reseau in reseaux:
-        slug = _BY_RESEAU.get(reseau.strip().lower())
-        if slug:
-            return slug
+        entry = RESEAUX.get(reseau.strip().lower())
+        if entry and entry.kind and entry.hosted == hosted:
+            return entry.kind
     return None
 
 
-def from_text(text: str | None) -> str | None:
-    """The first specific kind whose pattern matches the text (patterns in table order)."""
-    folded = fold(text)
-    if not folded:
+def from_thematiques(codes: Iterable[str]) -> str | None:
+    """The kind most of the (distinct) thématiques point to; ties go to the first kind."""
+    votes: Counter[str] = Counter()
+    for code in set(codes):
+        entry = THEMATIQUE_KINDS.get(code)
+        if entry and entry.kind:
+            votes[entry.kind] += 1
+    if not votes:
+        return None
+    return min(votes, key=lambda slug: (-votes[slug], _ORDER[slug]))
+
+
+def from_text(text: str | None, commune: str | None = None) -> str | None:
+    """The first specific kind whose pattern matches the text (patterns in table order);
+    saints' names and the name of the structure's `commune` do not count."""
+    folded = without_places(normalize(text), commune)
+    if not folded.strip():
         return None
     generic = None
     for slug, pattern in _PATTERNS:
@@ -473,12 +503,25 @@ def infer(
     typologie: str | None = None,
     reseaux: Iterable[str] = (),
     description: str | None = None,
+    thematiques: Iterable[str] = (),
+    commune: str | None = None,
 ) -> str:
-    """Best kind for a structure: typologie, then réseaux, then its name, then its text."""
-    return (
-        from_typologie(typologie)
-        or from_reseaux(reseaux)
-        or from_text(nom)
-        or from_text(description)
-        or "autre"
+    """Best kind for a structure, from its clues in this order: v0 typologie, réseaux porteurs,
+    name, programmes it hosts, its (and its services') thématiques, its description. The first
+    specific kind wins; a generic one (association, mairie) only when no clue says more."""
+    reseaux = tuple(reseaux)
+    clues = (
+        lambda: from_typologie(typologie),
+        lambda: from_reseaux(reseaux),
+        lambda: from_text(nom, commune),
+        lambda: from_reseaux(reseaux, hosted=True),
+        lambda: from_thematiques(thematiques),
+        lambda: from_text(description, commune),
     )
+    generic = None
+    for clue in clues:
+        slug = clue()
+        if slug and slug not in GENERIC:
+            return slug
+        generic = generic or slug
+    return generic or "autre"

@@ -58,11 +58,12 @@ def _gates() -> _Gates:
 
 
 @lru_cache(maxsize=65536)  # service names repeat a lot across a national export
-def kinds_in_name(name: str | None) -> frozenset[str]:
-    """Every kind whose name pattern matches (not only the first, unlike kinds.from_text)."""
+def kinds_in_name(name: str | None, commune: str | None = None) -> frozenset[str]:
+    """Every kind whose name pattern matches (not only the first, unlike kinds.from_text);
+    saints' names and the name of the structure's commune do not count."""
     if not name:
         return frozenset()
-    folded = quick_fold(name)
+    folded = kinds.without_places(quick_fold(name), commune)
     gates = _gates()
     text = folded.strip()
     found: set[str] = set()
@@ -93,14 +94,18 @@ def _codes(value: object) -> tuple[str, ...]:
 
 
 def tags_of(
-    nom: str | None, kind: str | None, thematiques: object, services: Iterable[tuple]
+    nom: str | None,
+    kind: str | None,
+    thematiques: object,
+    services: Iterable[tuple],
+    commune: str | None = None,
 ) -> set[str]:
     """Tags of one structure; `services` yields (nom, thematiques) pairs (JSON or list)."""
     tags = {f"kind:{kind or 'autre'}"}
-    tags |= {f"kind:{slug}" for slug in kinds_in_name(nom)}
+    tags |= {f"kind:{slug}" for slug in kinds_in_name(nom, commune)}
     tags |= set(_codes(thematiques))
     for service_nom, service_themes in services:
-        tags |= {f"kind:{slug}" for slug in kinds_in_name(service_nom)}
+        tags |= {f"kind:{slug}" for slug in kinds_in_name(service_nom, commune)}
         tags |= set(_codes(service_themes))
     return tags
 
@@ -113,8 +118,8 @@ def tag_rows(
     replace: bool = True,
 ) -> None:
     """(Re)tag structures from the rows just written (dicts with id, nom, kind, departement,
-    thematiques, latitude, longitude; services with structure_id, nom, thematiques), inside the
-    caller's transaction.
+    thematiques, latitude, longitude, commune; services with structure_id, nom, thematiques),
+    inside the caller's transaction.
 
     With `replace`, their stored tags are read and only the differences written (a services
     file re-tags every structure it names, and most of their tags stay); `replace=False`
@@ -133,6 +138,7 @@ def tag_rows(
             s.get("kind"),  # type: ignore[arg-type]
             s.get("thematiques"),
             by_structure.get(s["id"], ()),
+            s.get("commune"),  # type: ignore[arg-type]
         )
         lat, lon = s.get("latitude"), s.get("longitude")
         rows.update((tag, dep, s["id"], lat, lon) for tag in tags)
@@ -179,9 +185,10 @@ def tag_structures(conn: sqlite3.Connection, ids: Sequence[str]) -> None:
                 "thematiques": r[4],
                 "latitude": r[5],
                 "longitude": r[6],
+                "commune": r[7],
             }
             for r in conn.execute(
-                "SELECT id, nom, kind, departement, thematiques, latitude, longitude "
+                "SELECT id, nom, kind, departement, thematiques, latitude, longitude, commune "
                 "FROM structures "
                 f"WHERE id IN ({marks})",
                 chunk,

@@ -129,7 +129,12 @@ def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
         row["departement"] = departement_of(record.code_insee) or departement_of(record.code_postal)
     if not row["kind"]:
         row["kind"] = kinds.infer(
-            record.nom, record.typologie, record.reseaux_porteurs, record.description
+            record.nom,
+            record.typologie,
+            record.reseaux_porteurs,
+            record.description,
+            [*record.thematiques, *(t for s in record.services for t in s.thematiques)],
+            record.commune,
         )
     digest = _digest(row.values())
     if row["thematiques"] == "[]":
