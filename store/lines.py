@@ -53,6 +53,11 @@ class LineRef:
 
     key: str  # digits of the number
     when_in_danger: bool = False
+    urgent: bool = False  # named by an urgent need: comes before the lines of other needs
+
+    def priority(self) -> tuple[bool, bool]:
+        """Sort key: urgent needs' lines, their danger lines, then the other needs' lines."""
+        return (not self.urgent, self.when_in_danger)
 
 
 class LinesError(ValueError):
@@ -147,11 +152,11 @@ def _state(line: NationalLine, now: dt.datetime) -> tuple[bool | None, str]:
 
 
 def answers(refs: Iterable[LineRef], now: dt.datetime) -> list[LineAnswer]:
-    """The lines named by `refs`, in order, each once, with their state at `now`; the lines for
-    an immediate danger come after the lines of the needs themselves."""
+    """The lines named by `refs`, each once, with their state at `now`: the urgent needs' lines,
+    then their lines for an immediate danger, then the other needs' lines (typed order kept)."""
     found: dict[str, LineAnswer] = {}
     table = by_key()
-    ordered = sorted(refs, key=lambda ref: ref.when_in_danger)  # stable: needs' own lines first
+    ordered = sorted(refs, key=LineRef.priority)
     for ref in ordered:
         if ref.key in found or ref.key not in table:
             continue

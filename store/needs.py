@@ -289,6 +289,8 @@ def _parse_targets(spec: str, line_no: int) -> _Targets:
             weighted.append(Target(name, float(weight_text) if weight_text else 1.0))
         else:
             raise VocabularyError(f"needs.tsv, ligne {line_no} : cible inconnue « {item} »")
+    if urgent:
+        lines = [LineRef(ref.key, ref.when_in_danger, urgent=True) for ref in lines]
     return _Targets(tuple(weighted), tuple(lines), urgent)
 
 
@@ -421,6 +423,7 @@ def interpret(text: str | None) -> Interpretation:
         pair = Reading(span, match.phrase.text)
         if pair not in result.matched:
             result.matched.append(pair)
+    result.lines.sort(key=LineRef.priority)  # stable: typed order within each rank
     if kind_scores and not theme_scores:
         for slug, score in list(kind_scores.items()):
             for code in kinds.thematiques_of(slug):

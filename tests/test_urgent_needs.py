@@ -40,6 +40,19 @@ URGENT = [
     ("l'enfant est maltaité", ["119"], True),
     ("enfant en dangé", ["119"], True),
     ("ma grand-mère âgée maltraitée à l'ehpad", ["3977"], True),
+    ("il menace de la tuer", ["3919", "17"], True),
+    ("elle a peur qu'il la tue", ["3919", "17"], True),
+    ("il la force à avoir des rapports", ["3919", "17"], True),
+    ("mari violant", ["3919", "17"], True),
+    ("violances conjugales", ["3919", "17"], True),
+    ("elle se fait batre", ["3919", "17"], True),
+    ("il veut se tuer", ["3114", "15"], True),
+    ("idées suicidères", ["3114", "15"], True),
+    ("il a avalé des médicaments", ["15"], True),
+    ("son fils de 15 ans a fugué", ["119"], True),
+    ("expulsée ce matin avec ses enfants", ["115"], True),
+    ("hebergement d urgense", ["115"], True),
+    ("mise à la porte par ses parents", ["115"], True),
 ]
 
 # needs that have a national line without being an emergency
@@ -74,6 +87,11 @@ def test_needs_with_a_national_line(typed: str, expected: list[str]) -> None:
 def test_violence_seen_by_children_names_both_lines() -> None:
     keys = [ref.key for ref in interpret("il la frape devant les enfants").lines]
     assert set(keys) == {"3919", "119", "17"} and keys[-1] == "17"
+
+
+def test_urgent_lines_come_before_the_lines_of_other_needs() -> None:
+    keys = [ref.key for ref in interpret("il boit et il devient violent").lines]
+    assert keys == ["3919", "17", "0800231313"]
 
 
 def test_the_danger_line_is_marked_as_such() -> None:
