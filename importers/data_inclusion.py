@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -249,19 +250,34 @@ def _joined(*parts: Any) -> str | None:
     return "\n\n".join(dict.fromkeys(texts)) or None
 
 
+_FLOAT_INT = re.compile(r"^-?\d+\.0+$")
+
+
+def _extra_value(value: Any) -> str | list[str] | None:
+    """A column kept in `extra`, the same whatever the file's shape: text, or a list of
+    text (pandas writes `3.0` and `True` in CSV, `['a', 'b']` for lists; XLSX gives `3`)."""
+    if isinstance(value, list):
+        return [t for v in value if (t := text(v))] or None
+    if isinstance(value, str):
+        raw = value.strip()
+        if raw.startswith("[") and raw.endswith("]"):
+            return code_list(raw) or None
+        if _FLOAT_INT.match(raw):
+            return raw.split(".", 1)[0]
+        if raw in ("True", "False"):
+            return text(raw == "True")
+        return raw or None
+    return text(value)
+
+
 def _extra(item: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     for key, value in item.items():
-        if key in known or value is None or value == "" or value == []:
+        if key in known or isinstance(value, dict):
             continue
-        if isinstance(value, dict):
-            continue
-        if isinstance(value, list):
-            extra[key] = [text(v) for v in value]
-        elif isinstance(value, bool | int | str):
-            extra[key] = value
-        elif (cleaned := text(value)) is not None:
-            extra[key] = cleaned
+        kept = _extra_value(value)
+        if kept is not None:
+            extra[key] = kept
     return extra
 
 
