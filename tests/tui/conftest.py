@@ -182,7 +182,12 @@ def result_names(pilot: Pilot) -> list[str]:
 
 
 def detail_text(pilot: Pilot) -> str:
+    """What the detail pane shows: its text, then its presentation as rendered from Markdown."""
     from textual.widgets import Static
+    from textual.widgets.markdown import MarkdownBlock
 
     body = main_screen(pilot).query_one("#detail-body", Static)
-    return str(body.visual if hasattr(body, "visual") else body.renderable)
+    text = str(body.visual if hasattr(body, "visual") else body.renderable)
+    blocks = main_screen(pilot).query("#detail-presentation MarkdownBlock")
+    rendered = [str(b.render()) for b in blocks if isinstance(b, MarkdownBlock)]
+    return "\n".join([text, *rendered])

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from store import dates, kinds
-from store.hours import state
+from store import dates
 from store.queries import get_structure
 from store.text import clean_display
-from store.vocab.thematiques import label as theme_label
+from store.views import ServiceView, StructureView, structure_view
 
 from .common import CliError, open_cli_store, print_json, require_structure_id
 
@@ -39,57 +38,79 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_text(s: dict) -> list[str]:  # type: ignore[type-arg]
-    c = clean_display
-    lines = [f"{c(s['nom'])}  [{s['id']}]", kinds.label(s["kind"])]
-    if s.get("absent"):
+def render_text(s: dict, now: dt.datetime | None = None) -> list[str]:  # type: ignore[type-arg]
+    """The structure as French lines: no OSM syntax, no Markdown, nothing from data that a
+    terminal would interpret (every value is cleaned in the view)."""
+    now = now or dt.datetime.now()
+    view = structure_view(s)
+    lines = [f"{view.nom}  [{view.id}]", view.kind_label]
+    if view.absent:
         lines.append("⚠ absente de la dernière importation de sa source")
-    address = ", ".join(
-        p
-        for p in (
-            s.get("adresse"),
-            s.get("complement_adresse"),
-            " ".join(x for x in (s.get("code_postal"), s.get("commune")) if x),
-        )
-        if p
-    )
     for label, value in (
-        ("Adresse", address),
-        ("Département", s.get("departement")),
-        ("Téléphone", s.get("telephone")),
-        ("Courriel", s.get("courriel")),
-        ("Site", s.get("site_web")),
+        ("Adresse", view.place.line),
+        ("Département", view.place.departement),
+        ("Téléphone", view.telephone),
+        ("Courriel", view.courriel),
+        ("Site", view.site_web),
     ):
         if value:
-            lines.append(f"{label} : {c(str(value))}")
-    if s.get("horaires_accueil"):
-        lines.append(
-            f"Horaires : {c(s['horaires_accueil'])} — {c(state(s['horaires_accueil']).label)}"
-        )
-    if s.get("description"):
+            lines.append(f"{label} : {value}")
+    if view.horaires:
+        lines.append(f"Horaires : {clean_display(view.hours_state(now).label)}")
+        lines += [f"  {line}" for line in view.week(now.date())]
+    if view.description:
         lines.append("")
-        lines.append(c(s["description"]))
-    for service in s.get("services", []):
+        lines += view.description.splitlines()
+    for service in view.services:
         lines.append("")
-        lines.append(f"• {c(service['nom'])}")
-        if service.get("thematiques"):
-            lines.append("  " + ", ".join(theme_label(t) for t in service["thematiques"]))
-        if service.get("description"):
-            lines.append("  " + c(service["description"])[:400])
-    if s.get("notes"):
+        lines += _service_lines(service, view, now)
+    if view.notes:
         lines.append("")
         lines.append("Notes :")
-        for note in s["notes"]:
-            who = f" ({c(note['author'])})" if note.get("author") else ""
-            lines.append(f"  {note['created_at']}{who} : {c(note['text'])}")
+        for note in view.notes:
+            who = f" ({note.author})" if note.author else ""
+            lines.append(f"  {note.created_at}{who} : {note.text}")
     source = s.get("import") or {}
     lines.append("")
     lines.append(
-        f"Source : {c(s['source'])}" + (f" — {c(source['path'])}" if source.get("path") else "")
+        f"Source : {view.source or 'inconnue'}"
+        + (f" — {clean_display(source['path'])}" if source.get("path") else "")
     )
     what, when = dates.last_known(s.get("date_maj"), source.get("imported_at"))
     if when is not None:
         lines.append(f"Données : {what} le {when.strftime('%d/%m/%Y')}")
-        if dates.is_stale(when, dt.date.today()):
+        if dates.is_stale(when, now.date()):
             lines.append(dates.STALE_WARNING)
+    return lines
+
+
+def _service_lines(service: ServiceView, home: StructureView, now: dt.datetime) -> list[str]:
+    lines = [f"• {service.nom}" + (f" ({service.type})" if service.type else "")]
+    if service.thematiques:
+        lines.append("  " + ", ".join(service.thematiques))
+    if service.place is not None:
+        lines.append(f"  Lieu : {service.place.line}")
+    how = service.mobilisation.lines()
+    if how:
+        lines.append("  Comment orienter :")
+        lines += [f"    {line}" for line in how]
+    hours_line = service.hours_summary(now.date(), home.place.departement)
+    for label, value in (
+        ("Publics", ", ".join(service.publics)),
+        ("Précisions", service.publics_precisions),
+        ("Conditions", service.conditions_acces),
+        ("Frais", service.frais),
+        ("Détail des frais", service.frais_precisions),
+        ("Accueil", ", ".join(service.modes_accueil)),
+        ("Horaires", hours_line),
+        ("Téléphone", service.telephone),
+        ("Courriel", service.courriel),
+    ):
+        if value:
+            lines.append(f"  {label} : {value}")
+    if service.description:
+        text = service.description
+        if len(text) > 400:
+            text = text[:400].rstrip() + "…"
+        lines += ["  " + line for line in text.splitlines()]
     return lines

@@ -8,17 +8,19 @@ Text from data never goes through markup: it is cleaned of control characters
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store import dates, kinds
+from store import dates
 from store.text import clean_display
-from store.vocab import thematiques
+
+if TYPE_CHECKING:
+    from store.views import NoteView, ServiceView, StructureView
 
 
 def clean(value: object) -> str:
@@ -53,13 +55,7 @@ def format_date(value: str | None) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
-def _list(values: Iterable[object] | None) -> str:
-    if not values or isinstance(values, str):
-        return one_line(values) if isinstance(values, str) else ""
-    return ", ".join(one_line(v) for v in values if v)
-
-
-def _field(text: Text, label: str, value: str) -> None:
+def _field(text: Text, label: str, value: str | None) -> None:
     if value:
         text.append(f"{label} : ", style="bold")
         text.append(value)
@@ -72,133 +68,166 @@ def last_update(structure: Mapping[str, Any]) -> tuple[str, dt.date | None]:
     return dates.last_known(structure.get("date_maj"), imported)
 
 
-def hours_section(text: Text, horaires: str | None, now: dt.datetime) -> None:
-    from store import hours  # opening_hours is loaded with the first detail, not at start-up
-
-    if not horaires:
+def hours_section(text: Text, view: StructureView, now: dt.datetime) -> None:
+    if not view.horaires:
         text.append("Horaires : ", style="bold")
         text.append("inconnus\n", style="italic")
         return
-    current = hours.state(horaires, now)
+    current = view.hours_state(now)
     text.append("Horaires : ", style="bold")
     if current.open_now is True:
         text.append("● ", style="bold")
     elif current.open_now is False:
         text.append("○ ", style="bold")
-    if current.open_now is None:
+    if current.open_now is None and current.holiday is None:
         text.append("non reconnus (texte d'origine ci-dessous)\n", style="italic")
     else:
         text.append(one_line(current.label), style="bold")
         text.append("\n")
-    for line in hours.week_lines(horaires, today=now.date()):
-        text.append(f"  {clean(line)}\n")
+    for line in view.week(now.date()):
+        text.append(f"  {line}\n")
 
 
-def _service(text: Text, service: Mapping[str, Any]) -> None:
+def _how_to_orient(text: Text, service: ServiceView) -> None:
+    from store.views import RESERVED
+
+    lines = service.mobilisation.lines()
+    if not lines:
+        return
+    text.append("  Comment orienter :\n", style="italic")
+    for line in lines:
+        style = "bold" if line == RESERVED else ""
+        text.append(f"    {line}\n", style=style)
+
+
+def _service(text: Text, service: ServiceView, home: StructureView, now: dt.datetime) -> None:
     text.append("• ", style="bold")
-    text.append(one_line(service.get("nom")) or "Service", style="bold")
+    text.append(service.nom, style="bold")
+    if service.type:
+        text.append(f" ({service.type})", style="italic")
     text.append("\n")
-    codes = service.get("thematiques") or []
-    if codes:
-        labels = ", ".join(one_line(thematiques.label(str(c))) for c in codes)
+    if service.thematiques:
         text.append("  Thématiques : ", style="italic")
-        text.append(labels + "\n")
+        text.append(", ".join(service.thematiques) + "\n")
+    if service.place is not None:
+        text.append("  Lieu : ", style="italic")
+        text.append(service.place.line + "\n")
+    _how_to_orient(text, service)
     for label, value in (
-        ("Publics", _list(service.get("publics"))),
-        ("Précisions", one_line(service.get("publics_precisions"))),
-        ("Frais", _list(service.get("frais"))),
-        ("Détail des frais", one_line(service.get("frais_precisions"))),
-        ("Conditions", one_line(service.get("conditions_acces"))),
-        ("Accueil", _list(service.get("modes_accueil"))),
-        ("Horaires", one_line(service.get("horaires_accueil"))),
-        ("Téléphone", one_line(service.get("telephone"))),
-        ("Courriel", one_line(service.get("courriel"))),
+        ("Publics", ", ".join(service.publics)),
+        ("Précisions", service.publics_precisions),
+        ("Frais", service.frais),
+        ("Détail des frais", service.frais_precisions),
+        ("Conditions", service.conditions_acces),
+        ("Accueil", ", ".join(service.modes_accueil)),
+        ("Horaires", service.hours_summary(now.date(), home.place.departement)),
+        ("Téléphone", service.telephone),
+        ("Courriel", service.courriel),
     ):
         if value:
             text.append(f"  {label} : ", style="italic")
             text.append(value + "\n")
-    description = clean(service.get("description"))
-    if description:
+    if service.description:
         text.append("  ")
-        text.append(description.replace("\n", "\n  ") + "\n", style="dim")
+        text.append(service.description.replace("\n", "\n  ") + "\n", style="dim")
 
 
-def _notes(text: Text, notes: list[Mapping[str, Any]]) -> None:
+def _notes(text: Text, notes: Sequence[NoteView]) -> None:
     text.append(f"\nNotes ({len(notes)})\n", style="bold underline")
     if not notes:
         text.append("Aucune note. Touche n pour en écrire une.\n", style="italic")
         return
     for note in notes:  # the core returns them newest first
-        text.append(format_date(note.get("created_at")), style="bold")
-        author = one_line(note.get("author"))
-        text.append(f" · {author}" if author else " · auteur non renseigné", style="bold")
-        text.append(" · partagée" if note.get("shared") else " · privée", style="italic")
-        if note.get("replaces"):
+        text.append(format_date(note.created_at), style="bold")
+        text.append(f" · {note.author}" if note.author else " · auteur non renseigné", style="bold")
+        text.append(" · partagée" if note.shared else " · privée", style="italic")
+        if note.edited:
             text.append(" · modifiée", style="italic")
         text.append("\n")
-        text.append(clean(note.get("text")) + "\n")
+        text.append(note.text.replace("\t", " ") + "\n")
 
 
 def render_structure(
-    structure: Mapping[str, Any], *, now: dt.datetime, distance_km: float | None = None
+    structure: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+    distance_km: float | None = None,
+    description: bool = True,
 ) -> Text:
     """The whole detail of a structure as literal text."""
+    # Loaded with the first detail, not at start-up (opening_hours, markdown-it).
+    from store.views import structure_view
+
+    return render_view(
+        structure_view(structure),
+        structure,
+        now=now,
+        distance_km=distance_km,
+        description=description,
+    )
+
+
+def render_view(
+    view: StructureView,
+    structure: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+    distance_km: float | None = None,
+    description: bool = True,
+) -> Text:
+    """The detail as literal text (without the presentation when `description` is false: the
+    pane shows it in a Markdown widget)."""
     text = Text()
-    if structure.get("favori"):
+    if view.favori:
         text.append("★ Favori  ", style="bold")
-    text.append(one_line(structure.get("nom")) or "Structure sans nom", style="bold underline")
+    text.append(view.nom, style="bold underline")
     text.append("\n")
-    text.append(one_line(kinds.label(structure.get("kind"))), style="italic")
+    text.append(one_line(view.kind_label), style="italic")
     text.append("\n")
-    if structure.get("absent"):
+    if view.absent:
         text.append("⚠ Absente de la dernière mise à jour de sa source\n", style="bold")
-    if structure.get("a_verifier"):
+    if view.a_verifier:
         text.append("⚠ Informations à vérifier\n", style="bold")
     text.append("\n")
-    parts = (one_line(structure.get("adresse")), one_line(structure.get("complement_adresse")))
-    street = ", ".join(p for p in parts if p)
-    town = " ".join(
-        p for p in (one_line(structure.get("code_postal")), one_line(structure.get("commune"))) if p
-    )
-    dep = one_line(structure.get("departement"))
-    if not town and dep:
-        town = f"département {dep}"
-    _field(text, "Adresse", ", ".join(p for p in (street, town) if p) or "non renseignée")
+    _field(text, "Adresse", view.place.line or "non renseignée")
     if distance_km is not None:
         _field(text, "Distance", format_km(distance_km))
-    _field(text, "Téléphone", one_line(structure.get("telephone")))
-    _field(text, "Courriel", one_line(structure.get("courriel")))
-    _field(text, "Site", one_line(structure.get("site_web")))
-    hours_section(text, structure.get("horaires_accueil"), now)
-    _field(text, "Accessibilité", one_line(structure.get("accessibilite_lieu")))
-    _field(text, "Intervient sur", _list(structure.get("zone_intervention")))
+    _field(text, "Téléphone", view.telephone)
+    _field(text, "Courriel", view.courriel)
+    _field(text, "Site", view.site_web)
+    hours_section(text, view, now)
+    _field(text, "Accessibilité", view.accessibilite)
+    _field(text, "Intervient sur", ", ".join(view.zone_intervention))
     # The worker's own notes come before the source's long texts: they are what matters.
-    _notes(text, structure.get("notes") or [])
-    services = structure.get("services") or []
-    if services:
-        text.append(f"\nServices ({len(services)})\n", style="bold underline")
-        for service in services:
-            _service(text, service)
-    description = clean(structure.get("description"))
-    if description:
+    _notes(text, view.notes)
+    if view.services:
+        text.append(f"\nServices ({len(view.services)})\n", style="bold underline")
+        for service in view.services:
+            _service(text, service, view, now)
+    _source(text, structure, view, now)
+    if description and view.description:
         text.append("\nPrésentation\n", style="bold underline")
-        text.append(description + "\n")
-    _source(text, structure, now)
+        text.append(view.description + "\n")
     return text
 
 
-def _source(text: Text, structure: Mapping[str, Any], now: dt.datetime) -> None:
+def _source(
+    text: Text, structure: Mapping[str, Any], view: StructureView, now: dt.datetime
+) -> None:
     text.append("\nSource : ", style="bold")
-    text.append(one_line(structure.get("source")) or "inconnue")
+    text.append(view.source or "inconnue")
     what, when = last_update(structure)
     if when is not None:
         text.append(f" · {what} le {when.strftime('%d/%m/%Y')}")
         if dates.is_stale(when, now.date()):
             text.append("\n" + dates.STALE_WARNING, style="bold")
     text.append("\n")
-    link = one_line(structure.get("lien_source"))
-    if link:
-        text.append(f"{link}\n", style="dim")
+    if view.lien_source:
+        text.append(f"{view.lien_source}\n", style="dim")
+
+
+# A description longer than this is cut in the Markdown widget (the full text stays in `show`).
+MARKDOWN_LIMIT = 20_000
 
 
 class DetailPane(VerticalScroll, can_focus=True):
@@ -211,6 +240,13 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane > #detail-body {
         width: 100%;
     }
+    DetailPane > #detail-title {
+        margin-top: 1;
+    }
+    DetailPane > #detail-presentation {
+        margin: 0;
+        padding: 0;
+    }
     """
 
     def compose(self) -> ComposeResult:
@@ -219,14 +255,40 @@ class DetailPane(VerticalScroll, can_focus=True):
             id="detail-body",
             markup=False,
         )
+        title = Static(Text("Présentation", style="bold underline"), id="detail-title")
+        title.display = False
+        yield title
 
     def show_structure(
         self, structure: Mapping[str, Any], *, now: dt.datetime, distance_km: float | None
     ) -> None:
+        from store.views import structure_view
+
+        view = structure_view(structure)
         self.query_one("#detail-body", Static).update(
-            render_structure(structure, now=now, distance_km=distance_km)
+            render_view(view, structure, now=now, distance_km=distance_km, description=False)
         )
+        self._presentation(view.description_markdown)
         self.scroll_home(animate=False)
+
+    def _presentation(self, markdown: str | None) -> None:
+        """The structure's presentation, its Markdown read (headings, lists, bold)."""
+        self.query_one("#detail-title").display = bool(markdown)
+        found = self.query("#detail-presentation")
+        if not markdown and not found:
+            return
+        from textual.widgets import Markdown  # markdown-it is loaded with the first one
+
+        if len(markdown or "") > MARKDOWN_LIMIT:
+            markdown = (markdown or "")[:MARKDOWN_LIMIT] + "\n\n… (texte coupé)"
+        if found:
+            widget = found.first(Markdown)
+            widget.display = bool(markdown)
+            widget.update(markdown or "")
+        else:
+            # Links are not followed: a description is data, its links are shown, not opened.
+            self.mount(Markdown(markdown, id="detail-presentation", open_links=False))
 
     def show_message(self, message: str) -> None:
         self.query_one("#detail-body", Static).update(Text(message, style="italic"))
+        self._presentation(None)
