@@ -126,17 +126,18 @@ class LineAnswer:
             "source": self.line.source,
         }
 
-    def summary(self) -> str:
-        """One French line: "Samu social — hébergement d'urgence · gratuit · 24 h/24, 7 j/7 ·
-        ouvert" (without the number, which callers print in front)."""
+    def summary(self, short: bool = False) -> str:
+        """One French line without the number, which callers print in front: "Samu social —
+        hébergement d'urgence · gratuit · 24 h/24, 7 j/7 · ouvert maintenant"; `short` (a
+        screen) drops "gratuit" and says "si danger immédiat", "ouvert"."""
         parts = [self.line.nom]
         if self.when_in_danger:
-            parts.append("en cas de danger immédiat")
-        if self.line.gratuit:
+            parts.append("si danger immédiat" if short else "en cas de danger immédiat")
+        if self.line.gratuit and not short:
             parts.append("gratuit")
         parts.append(self.line.horaires)
         if self.state:
-            parts.append(self.state)
+            parts.append("ouvert" if short and self.open_now else self.state)
         return " · ".join(parts)
 
 

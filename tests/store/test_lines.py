@@ -81,7 +81,13 @@ def test_lines_in_danger_come_after_the_needs_own_lines_each_once() -> None:
     found = answers(refs, SUNDAY_EVENING)
     assert [a.numero for a in found] == ["3919", "3114", "17"]
     assert found[-1].when_in_danger
-    assert "en cas de danger immédiat" in found[-1].summary()
+    assert found[-1].summary() == (
+        "Police secours / gendarmerie · en cas de danger immédiat · gratuit · 24 h/24, 7 j/7"
+        " · ouvert maintenant"
+    )
+    assert found[-1].summary(short=True) == (
+        "Police secours / gendarmerie · si danger immédiat · 24 h/24, 7 j/7 · ouvert"
+    )
     assert found[0].as_json()["numero"] == "3919"
     assert list(found[0].as_json())[:4] == ["numero", "nom", "horaires", "open_now"]
 

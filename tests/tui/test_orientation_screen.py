@@ -204,7 +204,7 @@ async def test_urgent_lines_show_at_the_top_above_the_structures(tmp_path: Path)
         text = str(lines.render())
         assert text.startswith("Urgence — à appeler d'abord")
         assert text.index("☎ 3919") < text.index("☎ 17")
-        assert "24 h/24, 7 j/7" in text and "en cas de danger immédiat" in text
+        assert "24 h/24, 7 j/7" in text and "si danger immédiat" in text
         assert names(screen)[0] == "CIDFF de la Brie (fictif)"
         assert lines.region.y < screen.query_one("#results", OptionList).region.y
         await fill(pilot, "epicerie solidaire", "Melun")

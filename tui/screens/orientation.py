@@ -331,7 +331,7 @@ class OrientationScreen(Screen[None]):
         for answer in result.lines:
             text.append("\n☎ ")
             text.append(_line(answer.numero), style="bold")
-            text.append("  " + _line(answer.summary()))
+            text.append("  " + _line(answer.summary(short=True)))
         block.update(text)
 
     def _fill(self, suggestions: list[Suggestion]) -> None:
