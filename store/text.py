@@ -31,17 +31,39 @@ def slug(text: str | None) -> str:
     return normalize(text).replace(" ", "-")
 
 
-_CONTROL = re.compile(
+# What must never reach a terminal from data: escape sequences (removed whole), C0 controls
+# but tab and newline, DEL, C1 controls, bidi controls, line and paragraph separators.
+_SEQUENCES = (
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI sequences
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC sequences
     r"|\x1b[@-_]"  # other two-byte escapes
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"  # C0/C1 controls except \t and \n
-    r"|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi controls
 )
+_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(_SEQUENCES + r"|[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f" + _BIDI + "]")
+_LINE_BREAK = re.compile(f"\r\n|[{_BREAKS}]")
+_SPACE = re.compile(f"[\t{_BREAKS}]+")
+# In JSON text a raw newline is layout (values have theirs escaped already).
+_UNSAFE_IN_JSON = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
 
 
-def clean_display(text: str | None) -> str:
-    """Remove control, escape and bidi characters from text that comes from data."""
+def clean_display(text: str | None, *, multiline: bool = True) -> str:
+    """The one exit for text that comes from data or from the user on its way to a screen.
+
+    Escape sequences, control, bidi and separator characters are removed. With `multiline`
+    (the default, for descriptions and notes), line breaks of any kind become "\\n" and tabs
+    stay; without it (a name, an address, one line of output) they become one space, so that
+    no value can forge a line of its own.
+    """
     if not text:
         return ""
-    return _CONTROL.sub("", text)
+    text = _CONTROL.sub("", text)
+    if multiline:
+        return _LINE_BREAK.sub("\n", text)
+    return _SPACE.sub(" ", text)
+
+
+def escape_unsafe(json_text: str) -> str:
+    """JSON text with every character `clean_display` would remove written as a \\u escape:
+    the values stay exactly as stored, the terminal sees only printable characters."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", json_text)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from store.paths import resolve_db_path
+
+from .cli.output import warn
 
 
 def launch(args: argparse.Namespace) -> int:
@@ -14,5 +15,5 @@ def launch(args: argparse.Namespace) -> int:
     app = AiguillageApp(db_path=resolve_db_path(args.db), load_demo=not args.no_demo)
     app.run()
     if app.exit_error:
-        print(f"aiguillage : {app.exit_error}", file=sys.stderr)
+        warn(f"aiguillage : {app.exit_error}")
     return app.return_code or 0

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from .common import EXIT_ERROR, CliError, FrenchArgumentParser
+from .output import say, warn
 
 # One module per group of subcommands; each defines register(subparsers).
 COMMAND_MODULES = (
@@ -81,20 +82,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return launch(args)
         return int(args.func(args) or 0)
     except _known_errors() as exc:
-        print(f"aiguillage : {exc}", file=sys.stderr)
+        warn(f"aiguillage : {exc}")
         return getattr(exc, "code", EXIT_ERROR)
     except sqlite3.OperationalError as exc:
-        print(f"aiguillage : la base n'a pas pu être lue ou écrite ({exc}).", file=sys.stderr)
+        warn(f"aiguillage : la base n'a pas pu être lue ou écrite ({exc}).")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("aiguillage : interrompu.", file=sys.stderr)
+        warn("aiguillage : interrompu.")
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:
         if os.environ.get("AIGUILLAGE_DEBUG"):
             raise
-        print(
+        say(
             f"aiguillage : erreur inattendue ({type(exc).__name__} : {exc}). "
             "Relancez avec AIGUILLAGE_DEBUG=1 pour le détail.",
             file=sys.stderr,

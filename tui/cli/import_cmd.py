@@ -8,7 +8,8 @@ import sys
 from importers.base import ImportFailure, ImportOptions
 from importers.runner import import_file, rejects_path
 
-from .common import EXIT_ERROR, CliError, open_cli_store, print_json
+from .common import EXIT_ERROR, CliError, open_cli_store
+from .output import say, say_json, warn
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             except ImportFailure as exc:
                 bar.close()
-                print(f"aiguillage : {exc}", file=sys.stderr)
+                warn(f"aiguillage : {exc}")
                 failed += 1
                 continue
             bar.close()
@@ -94,12 +95,12 @@ def run(args: argparse.Namespace) -> int:
             if not args.json:
                 _print_summary(report, rejects_path(store))
         if args.json:
-            print_json({"imports": [r.as_json() for r in reports], "failed": failed})
+            say_json({"imports": [r.as_json() for r in reports], "failed": failed})
     return EXIT_ERROR if failed else 0
 
 
 def _print_summary(report, rejects_file) -> None:  # type: ignore[no-untyped-def]
-    print(
+    say(
         f"{report.path} ({report.format}) : {report.added} ajoutée(s), "
         f"{report.updated} mise(s) à jour, "
         f"{report.unchanged} inchangée(s), {report.rejected} rejetée(s)"
@@ -112,8 +113,8 @@ def _print_summary(report, rejects_file) -> None:  # type: ignore[no-untyped-def
         + f" ; {report.services} service(s)."
     )
     for reject in report.rejects[:10]:
-        print(f"  rejet — {reject.origin} : {reject.reason}")
+        say(f"  rejet — {reject.origin} : {reject.reason}")
     if report.rejected > 10:
-        print(f"  … et {report.rejected - 10} autre(s) rejet(s).")
+        say(f"  … et {report.rejected - 10} autre(s) rejet(s).")
     if report.rejected and rejects_file:
-        print(f"  Liste complète des rejets : {rejects_file}")
+        say(f"  Liste complète des rejets : {rejects_file}")

@@ -8,7 +8,8 @@ import sys
 
 from store.journal import JournalError, summarize
 
-from .common import CliError, open_cli_store, print_json
+from .common import CliError, open_cli_store
+from .output import say, say_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         except JournalError as exc:
             raise CliError(str(exc)) from None
     if args.json:
-        print_json(summary.as_json())
+        say_json(summary.as_json())
         return 0
     if args.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         writer.writerows(summary.rows())
         return 0
     period = f"en {summary.month}" if summary.month else "au total"
-    print(f"Orientations {period} : {summary.total}")
+    say(f"Orientations {period} : {summary.total}")
     for title, counter, name in (
         ("Besoins", summary.by_thematique, "besoin"),
         ("Types de structures", summary.by_kind, "type"),
@@ -47,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     ):
         if not counter:
             continue
-        print(f"\n{title} :")
+        say(f"\n{title} :")
         for category, _code, label, count in summary.rows():
             if category == name:
-                print(f"  {count:>4}  {label}")
+                say(f"  {count:>4}  {label}")
     return 0

@@ -7,7 +7,8 @@ import argparse
 from store.doctor import OK, PROBLEM, diagnose, repair
 from store.paths import resolve_db_path
 
-from .common import EXIT_ERROR, print_json
+from .common import EXIT_ERROR
+from .output import say, say_json
 
 _MARKS = {OK: "✓", PROBLEM: "✗"}
 
@@ -34,17 +35,17 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = diagnosis.as_json()
         data["repaired"] = actions
-        print_json(data)
+        say_json(data)
     else:
         for line in actions:
-            print(f"réparé : {line}")
-        print(f"Base : {path}")
+            say(f"réparé : {line}")
+        say(f"Base : {path}")
         for finding in diagnosis.findings:
-            print(f"  {_MARKS.get(finding.level, '·')} {finding.message}")
+            say(f"  {_MARKS.get(finding.level, '·')} {finding.message}")
         if diagnosis.healthy:
-            print("Tout va bien.")
+            say("Tout va bien.")
         else:
-            print(f"{len(diagnosis.problems)} problème(s).")
+            say(f"{len(diagnosis.problems)} problème(s).")
             for line in diagnosis.advice():
-                print(f"→ {line}")
+                say(f"→ {line}")
     return 0 if diagnosis.healthy else EXIT_ERROR

@@ -9,7 +9,8 @@ from store.orientation import MAX_KM, Orientation, grouped, orient, short_label
 from store.text import clean_display
 from store.vocab.thematiques import label as theme_label
 
-from .common import open_cli_store, positive_int, print_json
+from .common import open_cli_store, positive_int
+from .output import say, say_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,39 +31,41 @@ def run(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
         result = orient(store.conn, args.need, args.near, limit=args.limit)
     if args.json:
-        print_json(result.as_json())
+        say_json(result.as_json())
         return 0
     interpretation = result.interpretation
     if interpretation.empty:
-        print(f"Besoin non reconnu : « {clean_display(args.need)} ». Essayez d'autres mots.")
+        say(f"Besoin non reconnu : « {clean_display(args.need)} ». Essayez d'autres mots.")
         return 0
     kinds = ", ".join(short_label(k) for k, _ in interpretation.kinds[:3])
     themes = ", ".join(theme_label(t) for t, _ in interpretation.thematiques[:3])
-    print(f"Besoin compris : {kinds}" + (f" — {themes}" if themes else ""))
+    say(f"Besoin compris : {kinds}" + (f" — {themes}" if themes else ""))
     print_lines(result)
     if result.location:
-        print(f"Près de : {result.location.nom} ({result.location.dep})")
+        say(f"Près de : {result.location.nom} ({result.location.dep})")
     if not result.suggestions and result.lines:
         where = f" à moins de {MAX_KM:.0f} km de {result.location.nom}" if result.location else ""
-        print(no_local_structure(result.lines, where))
+        say(no_local_structure(result.lines, where))
         return 0
     if not result.suggestions and result.location:
-        print(
+        say(
             f"Aucune structure pour ce besoin à moins de {MAX_KM:.0f} km de "
             f"{result.location.nom} dans la base. Si elle ne couvre pas ce territoire, "
             "ajoutez son annuaire : aiguillage import FICHIER (ou aiguillage update)."
         )
         return 0
     if not result.suggestions:
-        print("Aucune structure trouvée pour ce besoin dans la base.")
+        say("Aucune structure trouvée pour ce besoin dans la base.")
         return 0
     if result.lines:
-        print("\nStructures")
+        say()
+        say("Structures")
     for kind, suggestions in grouped(result.suggestions):
-        print(f"\n{short_label(kind)}")
+        say()
+        say(short_label(kind))
         for s in suggestions:
-            print(f"  {clean_display(s.nom)}  [{s.id}]")
-            print(f"    {clean_display(' · '.join(s.reasons))}")
+            say(f"  {clean_display(s.nom)}  [{s.id}]")
+            say(f"    {clean_display(' · '.join(s.reasons))}")
             contact = " · ".join(
                 clean_display(p)
                 for p in (
@@ -73,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                 if p
             )
             if contact:
-                print(f"    {contact}")
+                say(f"    {contact}")
     return 0
 
 
@@ -81,6 +84,7 @@ def print_lines(result: Orientation) -> None:
     """The national lines, above every structure: number, name, hours, open now."""
     if not result.lines:
         return
-    print(f"\n{heading(result.lines, result.urgent)}")
+    say()
+    say(heading(result.lines, result.urgent))
     for answer in result.lines:
-        print(f"  ☎ {clean_display(answer.numero)}  {clean_display(answer.summary())}")
+        say(f"  ☎ {clean_display(answer.numero)}  {clean_display(answer.summary())}")

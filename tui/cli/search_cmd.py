@@ -9,7 +9,8 @@ from store.communes import resolve_place
 from store.search import search
 from store.text import clean_display
 
-from .common import CliError, open_cli_store, positive_int, print_json
+from .common import CliError, open_cli_store, positive_int
+from .output import say, say_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
             thematique=args.thematique,
         )
     if args.json:
-        print_json({"query": args.query, "results": [h.as_json() for h in hits]})
+        say_json({"query": args.query, "results": [h.as_json() for h in hits]})
         return 0
     if not hits:
-        print(f"Aucune structure pour « {args.query} ».")
+        say(f"Aucune structure pour « {args.query} ».")
         return 0
     for hit in hits:
         place = clean_display(" ".join(p for p in (hit.code_postal, hit.commune) if p))
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         if not place:
             place = "lieu non renseigné"
         distance = format_distance(hit.distance_km)
-        print(
+        say(
             f"{hit.id}  {clean_display(hit.nom)}  · {kinds.label(hit.kind)} · {place}"
             + (f" · {distance}" if distance else "")
         )

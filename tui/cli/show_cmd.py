@@ -10,7 +10,8 @@ from store.queries import get_structure
 from store.text import clean_display
 from store.views import ServiceView, StructureView, structure_view
 
-from .common import CliError, open_cli_store, print_json, require_structure_id
+from .common import CliError, open_cli_store, require_structure_id
+from .output import say, say_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,10 +32,10 @@ def run(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
         structure = load(store, args.id)
     if args.json:
-        print_json(structure)
+        say_json(structure)
         return 0
     for line in render_text(structure):
-        print(line)
+        say(line)
     return 0
 
 

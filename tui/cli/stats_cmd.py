@@ -6,7 +6,8 @@ import argparse
 
 from store.queries import stats
 
-from .common import open_cli_store, print_json
+from .common import open_cli_store
+from .output import say, say_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,12 +20,12 @@ def run(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
         data = stats(store.conn)
     if args.json:
-        print_json(data)
+        say_json(data)
         return 0
-    print(f"Structures : {data['structures']} (dont {data['absent']} absentes de leur source)")
-    print(f"Services : {data['services']}")
-    print(f"Notes : {data['notes']}")
-    print(f"Importations : {data['imports']}")
+    say(f"Structures : {data['structures']} (dont {data['absent']} absentes de leur source)")
+    say(f"Services : {data['services']}")
+    say(f"Notes : {data['notes']}")
+    say(f"Importations : {data['imports']}")
     for source in data["sources"]:
-        print(f"  {source['source']} : {source['structures']} structure(s)")
+        say(f"  {source['source']} : {source['structures']} structure(s)")
     return 0
