@@ -94,6 +94,18 @@ COMMUNES_TABLES = (
         ) WITHOUT ROWID""",
 )
 
+# Notes are append-only: text, author, date and links never change. Erasure (store/erase.py)
+# lifts it inside its own transaction to unlink the versions of erased notes, then puts it back.
+NOTES_APPEND_ONLY_TRIGGER_NAME = "notes_immutable"
+NOTES_APPEND_ONLY_TRIGGER = f"""CREATE TRIGGER {NOTES_APPEND_ONLY_TRIGGER_NAME}
+           BEFORE UPDATE OF structure_id, created_at, author, text, replaces ON notes
+           BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END"""
+
+# What the worker wrote: never replaced by an import or a restore (store/backup.py).
+USER_TABLES = ("notes", "favorites", "settings", "journal", "team_events")
+# Shipped with the program (not imported): a restore leaves them as they are.
+REFERENCE_TABLES = ("communes", "commune_postcodes")
+
 MIGRATIONS: list[list[str]] = [
     # 1 — initial schema
     [
@@ -130,9 +142,7 @@ MIGRATIONS: list[list[str]] = [
             hidden_at TEXT
         )""",
         "CREATE INDEX notes_structure ON notes(structure_id)",
-        """CREATE TRIGGER notes_immutable BEFORE UPDATE OF structure_id, created_at, author,
-           text, replaces ON notes
-           BEGIN SELECT RAISE(ABORT, 'notes are append-only'); END""",
+        NOTES_APPEND_ONLY_TRIGGER,
         """CREATE TABLE favorites (
             structure_id TEXT PRIMARY KEY,
             created_at TEXT NOT NULL

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import errno
+import os
 import sys
-from typing import Any, NoReturn
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NoReturn, TextIO
 
 from store.db import Store
 from store.paths import resolve_db_path
@@ -53,9 +57,40 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"aiguillage : {message}\n")
 
 
-def open_cli_store(args: argparse.Namespace) -> Store:
-    """The store named by --db / AIGUILLAGE_DB / the default location."""
-    return Store(resolve_db_path(getattr(args, "db", None)))
+def open_cli_store(args: argparse.Namespace, *, reading: bool = False) -> Store:
+    """The store named by --db / AIGUILLAGE_DB / the default location.
+
+    A reading command (`reading=True`) on a store this account cannot write opens it read
+    only, and says so on stderr; a writing command gets the French refusal."""
+    path = resolve_db_path(getattr(args, "db", None))
+    if reading and path.is_file() and not writable(path):
+        from .output import warn
+
+        warn(f"aiguillage : {path} : base en lecture seule, consultation seulement.")
+        return Store(path, read_only=True)
+    return Store(path)
+
+
+def writable(path: Path) -> bool:
+    """Can this account write the store (its folder too, for the WAL beside it)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+@contextlib.contextmanager
+def private_output(name: str) -> Iterator[TextIO]:
+    """A file written by a command (an export): 0600 even when it replaces an existing
+    file; errors become one French line naming the file."""
+    try:
+        fd = os.open(name, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        out = os.fdopen(fd, "w", newline="", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(os_error_line(exc, name)) from None
+    try:
+        with out:
+            yield out
+    except OSError as exc:
+        raise CliError(os_error_line(exc, name)) from None
 
 
 def require_structure_id(store: Store, text: str) -> str:
@@ -66,9 +101,26 @@ def require_structure_id(store: Store, text: str) -> str:
     return sid
 
 
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+_ERRNO_FR = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EEXIST: "existe déjà",
+    errno.ENAMETOOLONG: "nom trop long",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+}
+
+
+def os_error_line(exc: OSError, name: object = None) -> str:
+    """One French line for a system error, naming the file."""
+    what = _ERRNO_FR.get(exc.errno or 0, exc.strerror or str(exc))
+    target = exc.filename if exc.filename is not None else name
+    return f"{target} : {what}." if target is not None else f"{what}."
 
 
 def positive_int(text: str) -> int:

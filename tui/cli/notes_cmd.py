@@ -1,21 +1,32 @@
-"""`aiguillage note add ID TEXT`, `note list [ID]`, `notes export`, `notes purge`."""
+"""`aiguillage note add ID TEXT`, `note list [ID]`, `notes export`, `notes purge`,
+`note effacer ID`."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import datetime as dt
-import os
 import re
-import sqlite3
 import sys
-from typing import TextIO
+from pathlib import Path
 
-from store.backup import backup_path
+from store.db import Store
+from store.erase import ErasureReport, Selection, count, erase, note_ids, older_than, version_chain
 from store.notes import add_note, list_notes
-from store.text import clean_display
 
-from .common import CliError, open_cli_store, print_json, require_structure_id
+from .common import CliError, open_cli_store, private_output, require_structure_id
+from .output import ask, say, say_block, say_csv, say_json, warn
+
+EXPORT_FIELDS = (
+    "id",
+    "structure_id",
+    "structure_nom",
+    "created_at",
+    "author",
+    "text",
+    "replaces",
+    "hidden_at",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,12 +59,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     export.set_defaults(func=run_export)
 
-    purge = notes_sub.add_parser("purge", help="effacer définitivement les notes anciennes")
+    purge = notes_sub.add_parser(
+        "purge", help="effacer définitivement les notes anciennes (base et sauvegardes)"
+    )
     purge.add_argument(
         "--older-than", required=True, metavar="DURÉE", help="ex. 12m (mois) ou 90j (jours)"
     )
     purge.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
     purge.set_defaults(func=run_purge)
+
+    effacer = notes_sub.add_parser(
+        "effacer",
+        aliases=["erase"],
+        help="effacer pour de bon une note et toutes ses versions (droit à l'effacement)",
+        description="Efface la note et toutes ses versions de la base, de son journal WAL et "
+        "de ses sauvegardes : elle ne peut plus être retrouvée. Pour une simple correction, "
+        "modifiez ou masquez la note (dans l'interface).",
+    )
+    effacer.add_argument("id", metavar="ID", type=_note_id)
+    effacer.add_argument("--yes", action="store_true", help="ne pas demander de confirmation")
+    effacer.set_defaults(func=run_erase)
+
+
+def _note_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise argparse.ArgumentTypeError(f"numéro de note attendu : {text!r}")
+    return int(text)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -62,122 +93,135 @@ def run_add(args: argparse.Namespace) -> int:
         author = args.author or store.get_setting("author")
         note = add_note(store.conn, sid, args.text, author, shared=args.partagee)
     kind = "partagée avec l'équipe" if note.shared else "privée"
-    print(f"Note {note.id} ({kind}) ajoutée à {clean_display(note.structure_nom)}.")
+    say(f"Note {note.id} ({kind}) ajoutée à {note.structure_nom}.")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, reading=True) as store:
         sid = require_structure_id(store, args.id) if args.id else None
         notes = list_notes(store.conn, sid)
     if args.json:
-        print_json({"notes": [n.as_json() for n in notes]})
+        say_json({"notes": [n.as_json() for n in notes]})
         return 0
     if not notes:
-        print("Aucune note.")
+        say("Aucune note.")
     for note in notes:
-        who = f" ({clean_display(note.author)})" if note.author else ""
+        who = f" ({note.author})" if note.author else ""
         who += " · partagée" if note.shared else ""
-        print(f"{note.created_at}{who} · {clean_display(note.structure_nom)} [{note.structure_id}]")
-        for line in clean_display(note.text).splitlines():
-            print(f"    {line}")
+        say(f"{note.created_at}{who} · n° {note.id} · {note.structure_nom} [{note.structure_id}]")
+        say_block(note.text, "    ")
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, reading=True) as store:
         notes = list_notes(store.conn, include_history=args.history)
     rows = [n.as_json() for n in notes]
-    out = _private_file(args.output) if args.output else sys.stdout
-    try:
+    if not args.output:
+        if args.format == "json":
+            say_json({"notes": rows})
+        else:
+            say_csv(EXPORT_FIELDS, ([row[f] for f in EXPORT_FIELDS] for row in rows))
+        return 0
+    with private_output(args.output) as out:
         if args.format == "json":
             import json
 
             json.dump({"notes": rows}, out, ensure_ascii=False, indent=2)
             out.write("\n")
         else:
-            fields = [
-                "id",
-                "structure_id",
-                "structure_nom",
-                "created_at",
-                "author",
-                "text",
-                "replaces",
-                "hidden_at",
-            ]
-            writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+            writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
-    finally:
-        if args.output:
-            out.close()
-    if args.output:
-        print(f"{len(rows)} note(s) exportée(s) dans {args.output}.", file=sys.stderr)
+    warn(f"{len(rows)} note(s) exportée(s) dans {args.output}.")
     return 0
-
-
-def _private_file(path: str) -> TextIO:
-    """An export of notes is as private as the store: created 0600."""
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "w", newline="", encoding="utf-8")
 
 
 def parse_age(text: str) -> dt.timedelta:
-    match = re.fullmatch(r"\s*(\d+)\s*(m|mois|j|d|a|y)\s*", text.lower())
+    match = re.fullmatch(r"\s*(\d{1,6})\s*(m|mois|j|d|a|y)\s*", text.lower())
     if not match:
-        raise CliError(f"durée invalide : {text!r} (ex. 12m pour 12 mois, 90j pour 90 jours).")
+        raise CliError(
+            f"durée invalide : {text!r} (ex. 12m pour 12 mois, 90j pour 90 jours ; au plus 999999)."
+        )
     amount, unit = int(match[1]), match[2]
     days = {"m": 30, "mois": 30, "j": 1, "d": 1, "a": 365, "y": 365}[unit] * amount
-    return dt.timedelta(days=days)
+    return dt.timedelta(days=min(days, 3_000_000))
+
+
+def _cutoff(age: dt.timedelta) -> str:
+    try:
+        return (dt.datetime.now() - age).isoformat(timespec="seconds")
+    except OverflowError:
+        return dt.datetime.min.isoformat(timespec="seconds")
+
+
+def _confirm(args: argparse.Namespace, question: str, refusal: str) -> bool:
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise CliError(refusal)
+    answer = ask(f"{question} [o/N] ")
+    if answer.strip().lower() in ("o", "oui", "y", "yes"):
+        return True
+    say("Rien n'a été effacé.")
+    return False
+
+
+def _erase(store: Store, selection: Selection) -> ErasureReport:
+    path = None if store.in_memory else Path(store.path)
+    return erase(store.conn, path, selection)
+
+
+def _say_erased(report: ErasureReport, what: str) -> None:
+    say(f"{what} ; effacé aussi de : {', '.join(p.name for p in report.files)}.")
+    if report.wal_pending:
+        say(
+            "Une autre fenêtre d'Aiguillage garde la base ouverte : le journal WAL sera "
+            "nettoyé au prochain effacement ou à sa fermeture."
+        )
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    cutoff = (dt.datetime.now() - parse_age(args.older_than)).isoformat(timespec="seconds")
+    """Erase every note created before a date, from the backup first, then the store.
+    Run again after an interruption, it finishes the job (store/erase.py)."""
+    selection = older_than(_cutoff(parse_age(args.older_than)))
     with open_cli_store(args) as store:
-        count = store.count("notes", f"created_at < '{cutoff}'")
-        if count == 0:
-            print("Aucune note plus ancienne.")
+        found = count(store.conn, selection)
+        if found and not _confirm(
+            args,
+            f"Effacer définitivement {found} note(s) {selection.description} ?",
+            f"{found} note(s) à effacer : confirmez avec --yes.",
+        ):
             return 0
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise CliError(f"{count} note(s) à effacer : confirmez avec --yes.")
-            answer = input(
-                f"Effacer définitivement {count} note(s) d'avant le {cutoff[:10]} ? [o/N] "
-            )
-            if answer.strip().lower() not in ("o", "oui", "y", "yes"):
-                print("Rien n'a été effacé.")
-                return 0
-        with store.transaction() as conn:
-            purge_before(conn, cutoff)
-        store.conn.execute("VACUUM")
-        backup = backup_path(store)
-    if backup.exists():  # the copy made before the last import holds the same notes
-        conn = sqlite3.connect(backup, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            purge_before(conn, cutoff)
-            conn.execute("COMMIT")
-            conn.execute("VACUUM")
-        finally:
-            conn.close()
-    print(f"{count} note(s) effacée(s) définitivement.")
+        report = _erase(store, selection)
+    if not found:
+        _say_erased(report, "Aucune note plus ancienne dans la base")
+        return 0
+    _say_erased(report, f"{report.erased} note(s) effacée(s) définitivement")
     return 0
 
 
-def purge_before(conn: sqlite3.Connection, cutoff: str) -> None:
-    """Delete the notes created before `cutoff`, inside the caller's transaction, keeping
-    the append-only trigger; deleted text is overwritten (secure_delete)."""
-    conn.execute("PRAGMA secure_delete = ON")
-    # Versions pointing at purged notes lose the link, not their text.
-    conn.execute("DROP TRIGGER IF EXISTS notes_immutable")
-    conn.execute(
-        "UPDATE notes SET replaces = NULL WHERE replaces IN "
-        "(SELECT id FROM notes WHERE created_at < ?)",
-        (cutoff,),
+def run_erase(args: argparse.Namespace) -> int:
+    """Erase a note and all its versions for real (the RGPD right to erasure)."""
+    with open_cli_store(args) as store:
+        chain = version_chain(store.conn, args.id)
+        if not chain:
+            report = _erase(store, note_ids([args.id]))  # finishes an interrupted run
+            if report.erased == 0:
+                raise CliError(f"note inconnue : {args.id} (déjà effacée ?).")
+        if not _confirm(
+            args,
+            f"Effacer pour de bon la note {args.id} et ses {len(chain)} version(s) ? "
+            "Elle ne pourra pas être retrouvée.",
+            f"note {args.id} : confirmez l'effacement avec --yes.",
+        ):
+            return 0
+        report = _erase(store, note_ids(chain))
+    _say_erased(
+        report,
+        f"Note {args.id} effacée pour de bon avec ses {len(chain)} version(s) "
+        "(droit à l'effacement) : elle n'est plus dans la base, ni dans son journal, "
+        "ni dans ses sauvegardes",
     )
-    conn.execute("DELETE FROM notes WHERE created_at < ?", (cutoff,))
-    from store.schema import MIGRATIONS
-
-    trigger = next(s for s in MIGRATIONS[0] if "notes_immutable" in s)
-    conn.execute(trigger)
+    return 0
