@@ -13,7 +13,6 @@ import argparse
 import csv
 import json
 import os
-import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import CliError, open_cli_store
+from .output import say, warn
 
 ENV_URL = "AIGUILLAGE_UPDATE_URL"
 TIMEOUT = 30
@@ -74,7 +74,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--url", metavar="URL", help=f"adresse d'un miroir (sinon ${ENV_URL} ou data.gouv.fr)"
     )
     update.set_defaults(func=run_update)
-    restore = sub.add_parser("restore", help="revenir à la base d'avant le dernier import")
+    restore = sub.add_parser(
+        "restore",
+        help="revenir aux données d'avant le dernier import (notes et réglages gardés)",
+        description="Remet les structures et services de la sauvegarde faite avant le dernier "
+        "import ; garde les notes, favoris, réglages et le journal écrits depuis ; conserve "
+        "l'état remplacé à côté de la base (.avant-restauration).",
+    )
+    restore.add_argument(
+        "--perdre-les-notes",
+        dest="drop_recent",
+        action="store_true",
+        help="base endommagée dont les notes ne se relisent pas : restaurer quand même",
+    )
     restore.set_defaults(func=run_restore)
 
 
@@ -82,15 +94,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from store.backup import restore_backup
+    from store.backup import RestoreError, restore_backup
     from store.paths import resolve_db_path
 
     db_path = resolve_db_path(getattr(args, "db", None))
     try:
-        used = restore_backup(db_path)
-    except FileNotFoundError:
-        raise CliError(f"{db_path} : aucune sauvegarde à restaurer.") from None
-    print(f"Base restaurée à partir de {used}.")
+        report = restore_backup(db_path, keep_recent=not args.drop_recent)
+    except RestoreError as exc:
+        raise CliError(str(exc)) from None
+    say(f"Base restaurée à partir de {report.backup} (structures, services et index d'avant).")
+    kept = report.kept
+    say(
+        f"Gardé : {kept['notes']} note(s), {kept['favorites']} favori(s), "
+        f"{kept['settings']} réglage(s), {kept['journal']} orientation(s) du journal"
+        + (
+            f", et {report.kept_structures} structure(s) absente(s) de la sauvegarde, "
+            "gardée(s) pour leurs notes"
+            if report.kept_structures
+            else ""
+        )
+        + "."
+    )
+    if args.drop_recent and not report.salvaged:
+        say("Les notes, favoris et réglages de la base endommagée n'ont pas pu être repris.")
+    say(f"L'état remplacé est conservé dans {report.replaced_copy}.")
     return 0
 
 
@@ -194,7 +221,7 @@ def run_update(args: argparse.Namespace) -> int:
         try:
             urls = _urls(base)
             for download, url in urls.items():
-                print(f"Téléchargement de {url}…", file=sys.stderr)
+                warn(f"Téléchargement de {url}…")
                 _fetch(url, folder / download.filename)
         except Offline as exc:
             raise CliError(
@@ -215,7 +242,7 @@ def run_update(args: argparse.Namespace) -> int:
             ):
                 if not count:
                     empty.add(name)
-                    print(f"{name} : rien pour le département {dep}.")
+                    say(f"{name} : rien pour le département {dep}.")
         with open_cli_store(args) as store:
             for download in DOWNLOADS:
                 if download.filename in empty:
@@ -223,7 +250,7 @@ def run_update(args: argparse.Namespace) -> int:
                 report = import_file(
                     store, folder / download.filename, format_name=download.import_format
                 )
-                print(
+                say(
                     f"{download.filename} : {report.added} ajoutée(s), {report.updated} mise(s)"
                     f" à jour, {report.unchanged} inchangée(s), {report.rejected} rejetée(s)"
                     f" ; {report.services} service(s)."
