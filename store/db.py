@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -37,20 +38,35 @@ class Store:
     to the thread that opened them: open one Store per worker thread.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, timeout: float = 30.0, read_only: bool = False
+    ) -> None:
         self.path = str(path)
         self.in_memory = self.path == ":memory:"
-        if not self.in_memory:
+        self.read_only = read_only
+        if not self.in_memory and not read_only:
             _prepare_file(Path(self.path))
         try:
-            self.conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, factory=Connection
-            )
+            if read_only:
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self.conn = sqlite3.connect(
+                    uri, uri=True, timeout=timeout, isolation_level=None, factory=Connection
+                )
+            else:
+                self.conn = sqlite3.connect(
+                    self.path, timeout=timeout, isolation_level=None, factory=Connection
+                )
             self.conn.create_function("aig_normalize", 1, normalize, deterministic=True)
             self.conn.execute("PRAGMA foreign_keys = ON")
-            if not self.in_memory:
+            # Deleted or rewritten bytes are zeroed: an erased note leaves no trace in free
+            # space (store/erase.py), nor does an earlier version of a row.
+            self.conn.execute("PRAGMA secure_delete = ON")
+            self._check_version()  # before anything writes to another program's file
+            if not self.in_memory and not read_only:
                 self.conn.execute("PRAGMA journal_mode = WAL")
-                self.conn.execute("PRAGMA synchronous = NORMAL")
+                # FULL: each commit is on disk (WAL fsync) before it is acknowledged, so a
+                # confirmed note survives a power cut. Cost measured in BENCHMARKS.md.
+                self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             if not self.in_memory:
                 self.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
@@ -58,6 +74,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if is_busy(exc):
                 raise  # another process holds the write lock: the caller may retry
+            if is_disk_full(exc):
+                message = f"{self.path} : disque plein, la base n'a pas pu être ouverte."
+                raise StoreError(message) from None
             raise StoreError(
                 f"{self.path} : ce fichier n'est pas une base Aiguillage lisible ({exc})."
             ) from None
@@ -86,7 +105,8 @@ class Store:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")
@@ -97,15 +117,17 @@ class Store:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} : base créée par une version plus récente d'Aiguillage "
-                f"(schéma {version}, attendu {SCHEMA_VERSION})."
-            )
-        if version == SCHEMA_VERSION:
+        if self._check_version() == SCHEMA_VERSION:
             return
+        if self.read_only:
+            raise StoreError(
+                f"{self.path} : base en lecture seule à mettre à jour (schéma "
+                f"{self.schema_version}, attendu {SCHEMA_VERSION}) : ouvrez-la une fois avec "
+                "le droit d'écrire."
+            )
         with self.transaction() as conn:
+            # Re-read inside the write lock: another process may have migrated meanwhile.
+            version = self._check_version()
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number]:
                     conn.execute(statement)
@@ -114,6 +136,25 @@ class Store:
 
                     load_communes(conn)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _check_version(self) -> int:
+        """The schema version, after refusing a newer one or another program's file."""
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} : base créée par une version plus récente d'Aiguillage "
+                f"(schéma {version}, attendu {SCHEMA_VERSION})."
+            )
+        if version == 0:
+            tables = self.conn.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            ).fetchone()[0]
+            if tables:
+                raise StoreError(
+                    f"{self.path} : ce fichier SQLite n'est pas une base Aiguillage "
+                    f"({tables} objet(s) d'une autre application) ; il n'a pas été modifié."
+                )
+        return version
 
     # -- small helpers -------------------------------------------------------------------
     def count(self, table: str, where: str = "") -> int:
@@ -143,10 +184,30 @@ def is_busy(exc: BaseException) -> bool:
     return "locked" in message or "busy" in message
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """True for "database or disk is full" and ENOSPC/EDQUOT."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(exc, sqlite3.DatabaseError) and "full" in str(exc).lower()
+
+
+def make_private_dirs(directory: Path) -> None:
+    """Create `directory` and its missing parents, each 0700 whatever the umask (folders
+    that already exist are left as they are)."""
+    missing = []
+    for folder in (directory, *directory.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+            os.chmod(folder, 0o700)  # mkdir's mode goes through the umask
+
+
 def _prepare_file(path: Path) -> None:
     """Create the store's directory 0700 and the file 0600 before SQLite touches them."""
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    make_private_dirs(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
