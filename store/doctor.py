@@ -10,11 +10,14 @@ import contextlib
 import os
 import sqlite3
 import stat
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .schema import SCHEMA_VERSION
+from .db import Store
+from .erase import PENDING_KEY
+from .schema import NOTES_APPEND_ONLY_TRIGGER, SCHEMA_VERSION
 
 OK = "ok"
 INFO = "info"
@@ -50,38 +53,83 @@ class Diagnosis:
         self.findings.append(Finding(check, level, message))
 
     def advice(self) -> list[str]:
-        """What to do, in French, when something is wrong."""
+        """What to do, in French, when something is wrong: each line says what the step
+        keeps and what it loses. `restore` is advised only when the data itself is damaged."""
         if self.healthy:
             return []
-        lines = []
         checks = {f.check for f in self.problems}
+        db = f"aiguillage --db '{self.path}'"
         if not self.path.exists():
             return [
                 "Vérifiez le chemin (--db ou AIGUILLAGE_DB) : une base vide est créée au "
                 "premier lancement d'Aiguillage."
             ]
+        lines = []
         if checks & {"permissions"}:
             lines.append(
-                f"Droits : « aiguillage --db '{self.path}' doctor --reparer » les restreint "
-                "à votre seul compte."
+                f"Droits : « {db} doctor --reparer » les restreint à votre seul compte "
+                "(rien n'est perdu)."
             )
-        if checks & {"fts"} and not checks & {"integrity", "open"}:
+        if checks & {"access", "open"}:
             lines.append(
-                f"Index de recherche : « aiguillage --db '{self.path}' doctor --reparer » "
-                "le reconstruit."
+                "Droits : ce compte ne peut pas lire ou écrire la base ou son dossier ; "
+                "vérifiez-les ou copiez la base ailleurs (rien n'est perdu)."
             )
-        if checks - {"permissions", "fts"}:
+        if checks & {"fts"} and not checks & {"integrity", "damaged"}:
+            lines.append(
+                f"Index de recherche : « {db} doctor --reparer » le reconstruit à partir des "
+                "structures (rien n'est perdu)."
+            )
+        if checks & {"notes"}:
+            lines.append(
+                f"Protection des notes : « {db} doctor --reparer » la remet (rien n'est perdu)."
+            )
+        if checks & {"erasure"}:
+            lines.append(
+                f"Effacement interrompu : « {db} notes purge --older-than 999999j --yes » "
+                "(ou un nouvel effacement) le termine ; les autres notes sont gardées."
+            )
+        if checks & {"wal"}:
+            lines.append(
+                "Journal WAL : ne supprimez jamais les fichiers -wal et -shm d'une base "
+                "ouverte. Fermez toutes les fenêtres d'Aiguillage ; les écritures confirmées "
+                "depuis le dernier point de contrôle qui manquent ne peuvent pas être "
+                "retrouvées, le reste de la base est gardé."
+            )
+        if checks & {"schema_newer"}:
+            lines.append(
+                "Installez la version d'Aiguillage qui a créé cette base (rien n'est perdu)."
+            )
+        if checks & {"foreign", "schema"}:
+            lines.append(
+                "Ce fichier n'est pas une base Aiguillage : vérifiez le chemin (--db ou "
+                "AIGUILLAGE_DB) ; Aiguillage ne le modifie pas."
+            )
+        if checks & {"orphans"}:
+            lines.append(
+                "Éléments orphelins : réimportez le fichier de leur source (aiguillage import "
+                "FICHIER) ; notes et favoris sont gardés."
+            )
+        if checks & {"backup"}:
+            lines.append(
+                "Sauvegarde endommagée : elle est refaite au prochain import ; la base "
+                "elle-même n'est pas touchée."
+            )
+        if checks & {"integrity", "damaged"}:
             backup = self.path.with_name(self.path.name + ".sauvegarde")
-            if backup.exists():
+            if backup.exists() and "backup" not in checks:
                 lines.append(
-                    f"Pour revenir à la sauvegarde faite avant le dernier import ({backup}) : "
-                    f"aiguillage --db '{self.path}' restore"
+                    f"Fichier endommagé : « {db} restore » remet les structures et services de "
+                    f"la sauvegarde faite avant le dernier import ({backup}) et garde les "
+                    "notes, favoris, réglages et le journal s'ils se relisent (sinon il refuse "
+                    "et dit pourquoi) ; il perd les structures importées depuis, à réimporter, "
+                    "et conserve l'état remplacé (.avant-restauration)."
                 )
             else:
                 lines.append(
-                    "Aucune sauvegarde n'existe à côté de la base : exportez d'abord vos notes "
-                    "(aiguillage notes export -o notes.json), puis recréez la base et "
-                    "réimportez vos fichiers."
+                    "Fichier endommagé et sans sauvegarde utilisable : gardez une copie du "
+                    "fichier, puis recréez la base et réimportez vos fichiers ; les notes "
+                    "qui ne se relisent pas sont perdues."
                 )
         return lines
 
@@ -114,13 +162,56 @@ def diagnose(path: str | os.PathLike[str]) -> Diagnosis:
         diagnosis.add("open", PROBLEM, f"{path} : est un dossier, pas une base.")
         return diagnosis
     _check_permissions(diagnosis)
+    _check_wal(diagnosis)  # before SQLite opens the file and rebuilds its WAL index
+    if not os.access(path, os.R_OK):
+        diagnosis.add("access", PROBLEM, f"{path} : ce compte ne peut pas lire la base.")
+        _check_backup(diagnosis)
+        return diagnosis
     try:
         with _open_existing(path) as conn:
             _check_database(conn, diagnosis)
     except sqlite3.DatabaseError as exc:
-        diagnosis.add("open", PROBLEM, f"la base ne peut pas être lue ({exc}).")
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            diagnosis.add("damaged", PROBLEM, f"la base ne peut pas être lue ({exc}).")
+        else:
+            diagnosis.add(
+                "access", PROBLEM, f"la base ne peut pas être ouverte en écriture ({exc})."
+            )
     _check_backup(diagnosis)
     return diagnosis
+
+
+def _check_wal(diagnosis: Diagnosis) -> None:
+    """The WAL index (-shm) says how many frames the WAL holds: a WAL missing, shorter, or
+    from another generation means confirmed writes are gone."""
+    path = diagnosis.path
+    shm = path.with_name(path.name + "-shm")
+    wal = path.with_name(path.name + "-wal")
+    try:
+        header = shm.read_bytes()[:48]
+    except OSError:
+        return
+    if len(header) < 48 or header[12] != 1:
+        return
+    page = int.from_bytes(header[14:16], sys.byteorder)
+    page = 65536 if page == 1 else page
+    frames = int.from_bytes(header[16:20], sys.byteorder)
+    if frames == 0:
+        return
+    try:
+        wal_head = wal.read_bytes()[:32] if wal.exists() else b""
+        wal_size = wal.stat().st_size if wal.exists() else 0
+    except OSError:
+        return
+    if wal_size < 32 + frames * (24 + page):
+        diagnosis.add(
+            "wal",
+            PROBLEM,
+            f"le journal {wal.name} manque ou est tronqué alors que {frames} page(s) "
+            "confirmée(s) y étaient écrites.",
+        )
+    elif wal_head[16:24] != header[32:40]:
+        diagnosis.add("wal", PROBLEM, f"le journal {wal.name} ne correspond pas à cette base.")
 
 
 def _check_database(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
@@ -133,6 +224,9 @@ def _check_database(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
         )
         return
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        diagnosis.add("foreign", PROBLEM, "ce fichier SQLite n'est pas une base Aiguillage.")
+        return
     if version == SCHEMA_VERSION:
         diagnosis.add("schema", OK, f"schéma à jour (version {version}).")
     elif version == 0:
@@ -147,7 +241,7 @@ def _check_database(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
         )
     else:
         diagnosis.add(
-            "schema",
+            "schema_newer",
             PROBLEM,
             f"schéma version {version}, plus récent que ce programme ({SCHEMA_VERSION}) : "
             "mettez Aiguillage à jour.",
@@ -162,6 +256,12 @@ def _check_database(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
         diagnosis.add("notes", OK, "notes protégées contre la modification.")
     else:
         diagnosis.add("notes", PROBLEM, "la protection des notes (ajout seulement) a disparu.")
+    if conn.execute("SELECT 1 FROM settings WHERE key = ?", (PENDING_KEY,)).fetchone():
+        diagnosis.add(
+            "erasure",
+            PROBLEM,
+            "un effacement de notes a été interrompu : le fichier n'a pas encore été réécrit.",
+        )
 
 
 def _count(conn: sqlite3.Connection, sql: str) -> int:
@@ -287,8 +387,12 @@ def repair(path: str | os.PathLike[str]) -> list[str]:
         if candidate.exists() and _mode(candidate) & 0o077:
             candidate.chmod(0o600)
             done.append(f"{candidate.name} restreint (600).")
-    if any(f.check == "fts" for f in diagnose(path).problems):
-        from .db import Store
+    problems = {f.check for f in diagnose(path).problems}
+    if "notes" in problems:
+        with Store(path) as store, store.transaction() as conn:
+            conn.execute(NOTES_APPEND_ONLY_TRIGGER)
+        done.append("protection des notes remise.")
+    if "fts" in problems:
         from .search import rebuild_index
 
         with Store(path) as store, store.transaction() as conn:
