@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import sys
 
 from store.journal import JournalError, summarize
 
 from .common import CliError, open_cli_store
-from .output import say, say_json
+from .output import say, say_csv, say_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, reading=True) as store:
         try:
             summary = summarize(store.conn, args.mois)
         except JournalError as exc:
@@ -35,9 +33,7 @@ def run(args: argparse.Namespace) -> int:
         say_json(summary.as_json())
         return 0
     if args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["categorie", "code", "libelle", "nombre"])
-        writer.writerows(summary.rows())
+        say_csv(["categorie", "code", "libelle", "nombre"], summary.rows())
         return 0
     period = f"en {summary.month}" if summary.month else "au total"
     say(f"Orientations {period} : {summary.total}")

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, reading=True) as store:
         result = orient(store.conn, args.need, args.near, limit=args.limit)
     if args.json:
         say_json(result.as_json())

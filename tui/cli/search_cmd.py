@@ -37,7 +37,7 @@ def format_distance(km: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, reading=True) as store:
         near = resolve_place(store.conn, args.near) if args.near else None
         hits = search(
             store.conn,

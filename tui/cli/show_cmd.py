@@ -29,7 +29,7 @@ def load(store, text: str) -> dict:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, reading=True) as store:
         structure = load(store, args.id)
     if args.json:
         say_json(structure)

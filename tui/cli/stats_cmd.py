@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_cli_store(args) as store:
+    with open_cli_store(args, reading=True) as store:
         data = stats(store.conn)
     if args.json:
         say_json(data)
