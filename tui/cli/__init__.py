@@ -13,8 +13,8 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
-from .common import EXIT_ERROR, CliError, FrenchArgumentParser
-from .output import say, warn
+from .common import EXIT_ERROR, EXIT_USAGE, CliError, FrenchArgumentParser, os_error_line
+from .output import warn
 
 # One module per group of subcommands; each defines register(subparsers).
 COMMAND_MODULES = (
@@ -56,8 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _known_errors() -> tuple[type[BaseException], ...]:
     from importers.base import ImportFailure
+    from store.backup import RestoreError
     from store.communes import AmbiguousPlace, UnknownPlace
     from store.db import StoreError
+    from store.erase import ErasureError
     from store.notes import NoteError
     from store.team import TeamError
 
@@ -69,10 +71,18 @@ def _known_errors() -> tuple[type[BaseException], ...]:
         AmbiguousPlace,
         NoteError,
         TeamError,
+        RestoreError,
+        ErasureError,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = next((a for a in argv if _not_utf8(a)), None)
+    if bad is not None:
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        warn(f"aiguillage : argument illisible (pas de l'UTF-8) : {shown}")
+        return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -84,23 +94,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _known_errors() as exc:
         warn(f"aiguillage : {exc}")
         return getattr(exc, "code", EXIT_ERROR)
-    except sqlite3.OperationalError as exc:
-        warn(f"aiguillage : la base n'a pas pu être lue ou écrite ({exc}).")
+    except sqlite3.DatabaseError as exc:
+        from store.db import is_disk_full
+        from store.paths import resolve_db_path
+
+        db = resolve_db_path(getattr(args, "db", None))
+        if is_disk_full(exc):
+            warn(f"aiguillage : {db} : disque plein, rien n'a été enregistré.")
+        else:
+            warn(f"aiguillage : {db} : la base n'a pas pu être lue ou écrite ({exc}).")
+        return EXIT_ERROR
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return EXIT_ERROR
+        warn(f"aiguillage : {os_error_line(exc)}")
+        return EXIT_ERROR
+    except UnicodeError as exc:
+        warn(f"aiguillage : texte illisible, ce n'est pas de l'UTF-8 ({exc.reason}).")
         return EXIT_ERROR
     except KeyboardInterrupt:
         warn("aiguillage : interrompu.")
         return 130
-    except BrokenPipeError:
-        return EXIT_ERROR
     except Exception as exc:
         if os.environ.get("AIGUILLAGE_DEBUG"):
             raise
-        say(
+        warn(
             f"aiguillage : erreur inattendue ({type(exc).__name__} : {exc}). "
-            "Relancez avec AIGUILLAGE_DEBUG=1 pour le détail.",
-            file=sys.stderr,
+            "Relancez avec AIGUILLAGE_DEBUG=1 pour le détail."
         )
         return 70
+
+
+def _not_utf8(text: str) -> bool:
+    """Arguments that were not UTF-8 reach Python with lone surrogates."""
+    return any("\udc80" <= c <= "\udcff" for c in text)
 
 
 if __name__ == "__main__":

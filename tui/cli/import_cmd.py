@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from importers.base import ImportFailure, ImportOptions
 from importers.runner import import_file, rejects_path
 
 from .common import EXIT_ERROR, CliError, open_cli_store
-from .output import say, say_json, warn
+from .output import end_progress, progress, progress_shown, say, say_json, warn
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +50,7 @@ class _Bar:
 
     def __init__(self, label: str) -> None:
         self.label = label
-        self.active = sys.stderr.isatty()
+        self.active = progress_shown()
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if not self.active:
@@ -60,16 +59,13 @@ class _Bar:
             width = 30
             filled = int(width * done / max(total, 1))
             bar = "█" * filled + "·" * (width - filled)
-            text = f"\r{self.label} {phase} [{bar}] {done}/{total}"
+            progress(f"{self.label} {phase} [{bar}] {done}/{total}")
         else:
-            text = f"\r{self.label} {phase}… {done}"
-        sys.stderr.write(text[:120].ljust(80))
-        sys.stderr.flush()
+            progress(f"{self.label} {phase}… {done}")
 
     def close(self) -> None:
         if self.active:
-            sys.stderr.write("\r" + " " * 100 + "\r")
-            sys.stderr.flush()
+            end_progress()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -47,16 +47,23 @@ def say_json(data: Any) -> None:
 
 
 def say_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    writer = csv.writer(_CleanWriter(), lineterminator="\n")
+    """CSV on the terminal: one line per row, each field cleaned as one line (an export
+    with `-o FICHIER` keeps the exact text)."""
+    writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow(
+            [v if v is None or isinstance(v, int | float) else _one_line(v) for v in row]
+        )
 
 
-class _CleanWriter:
-    """A file-like object for csv.writer that cleans what it writes to stdout."""
+def _one_line(value: object) -> str:
+    return clean_display(str(value), multiline=False)
 
-    def write(self, text: str) -> int:
-        return sys.stdout.write(clean_display(text))
+
+def progress_shown() -> bool:
+    """Progress lines only on a terminal."""
+    return sys.stderr.isatty()
 
 
 def progress(line: str) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from store.notes import list_notes
 from store.team import SyncReport, TeamError, join, own_file, synchronise_store, team_folder
-from store.text import clean_display
 
 from .common import CliError, open_cli_store
+from .output import say
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,8 +42,8 @@ def run_join(args: argparse.Namespace) -> int:
             report = synchronise_store(store)
         except TeamError as exc:
             raise CliError(str(exc)) from None
-    print(f"Dossier d'équipe : {clean_display(str(path.parent))}")
-    print(f"Vos notes partagées y sont écrites dans {clean_display(path.name)}.")
+    say(f"Dossier d'équipe : {path.parent!s}")
+    say(f"Vos notes partagées y sont écrites dans {path.name}.")
     _print_report(report)
     return 0
 
@@ -65,17 +65,15 @@ def run_status(args: argparse.Namespace) -> int:
         notes = list_notes(store.conn)
     shared = sum(1 for n in notes if n.shared)
     if folder is None or path is None:
-        print(
-            "Pas de dossier d'équipe. « aiguillage equipe rejoindre DOSSIER » pour en choisir un."
-        )
+        say("Pas de dossier d'équipe. « aiguillage equipe rejoindre DOSSIER » pour en choisir un.")
     else:
-        print(f"Dossier d'équipe : {clean_display(str(folder))}")
-        print(f"Votre fichier : {clean_display(path.name)}")
-    print(f"Notes partagées : {shared} · notes privées (jamais partagées) : {len(notes) - shared}")
+        say(f"Dossier d'équipe : {folder!s}")
+        say(f"Votre fichier : {path.name}")
+    say(f"Notes partagées : {shared} · notes privées (jamais partagées) : {len(notes) - shared}")
     return 0
 
 
 def _print_report(report: SyncReport) -> None:
-    print(report.summary())
+    say(report.summary())
     for warning in report.warnings:
-        print(f"  attention : {clean_display(warning)}")
+        say(f"  attention : {warning}")
