@@ -266,7 +266,10 @@ def _salvage(path: Path) -> dict[str, tuple[list[str], list[tuple[object, ...]]]
     """Every row of the user tables of a damaged store; DatabaseError if one is unreadable."""
     tables = {}
     with _raw(path, read_only=True) as conn:
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         for table in USER_TABLES:
+            if table not in present:  # a table of a later migration
+                continue
             cursor = conn.execute(f"SELECT * FROM {table}")
             columns = [d[0] for d in cursor.description]
             tables[table] = (columns, cursor.fetchall())

@@ -51,7 +51,7 @@ def _seed_files() -> list[Path]:
         p
         for p in sorted(FIXTURES.rglob("*"))
         if p.is_file()
-        and "trust" not in p.parts
+        and "trust" not in p.relative_to(FIXTURES).parts
         and p.suffix in TEXT_SUFFIXES | {".xlsx", ".gz"}
         and p.name != "README.md"
     ]

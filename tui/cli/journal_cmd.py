@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     ):
         if not counter:
             continue
-        say(f"\n{title} :")
+        say()
+        say(f"{title} :")
         for category, _code, label, count in summary.rows():
             if category == name:
                 say(f"  {count:>4}  {label}")
