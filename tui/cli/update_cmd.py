@@ -10,18 +10,21 @@ API, or taken from a base URL (`--url` or `$AIGUILLAGE_UPDATE_URL`) serving `str
 from __future__ import annotations
 
 import argparse
-import csv
+import http.client
 import json
 import os
 import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from importers.base import ImportFailure
 
 from .common import CliError, open_cli_store
-from .output import say, warn
+from .output import end_progress, progress_shown, say, warn
+from .output import progress as progress_line
 
 ENV_URL = "AIGUILLAGE_UPDATE_URL"
 TIMEOUT = 30
@@ -128,21 +131,57 @@ class Offline(Exception):
     pass
 
 
-def _fetch(url: str, target: Path | None = None) -> bytes:
+class Progress:
+    """One line rewritten in place on a terminal; nothing when stderr is not one."""
+
+    def __init__(self) -> None:
+        self.on = progress_shown()
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        if self.on:
+            progress_line(text)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            end_progress()
+            self.shown = False
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} Mo".replace(".", ",")
+
+
+def _fetch(url: str, target: Path | None = None, progress: Progress | None = None) -> bytes:
+    """The body at `url`, or written to `target` block by block. A download cut short
+    (fewer bytes than announced, connection closed) is Offline, like no network."""
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             if target is None:
                 return response.read()
+            expected = int(response.headers.get("Content-Length") or 0)
+            received = 0
             with target.open("wb") as handle:
                 while block := response.read(1 << 20):
                     handle.write(block)
+                    received += len(block)
+                    if progress:
+                        of = f" / {_megabytes(expected)}" if expected else ""
+                        progress.show(f"{target.name} : {_megabytes(received)}{of}")
+            if progress:
+                progress.done()
+            if expected and received < expected:
+                raise Offline(f"{url} : téléchargement interrompu ({received}/{expected} octets)")
             return b""
     except urllib.error.HTTPError as exc:
         raise Offline(f"{url} : erreur HTTP {exc.code}") from None
     except (TimeoutError, urllib.error.URLError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise Offline(f"{url} : {reason}") from None
+    except http.client.HTTPException as exc:  # IncompleteRead: the server stopped sending
+        raise Offline(f"{url} : téléchargement interrompu ({type(exc).__name__})") from None
 
 
 def _resource_url(download: Download) -> str:
@@ -163,45 +202,30 @@ def _urls(base: str | None) -> dict[Download, str]:
     return {d: _resource_url(d) for d in DOWNLOADS}
 
 
-def _dep_of(item: dict[str, Any]) -> str | None:
-    from store.communes import departement_of
+def _extract(folder: Path, dep: str, progress: Progress) -> set[str]:
+    """Keep one département in the downloaded files, read as streams; the names of the
+    files left with nothing."""
+    from importers.extract import extract_csv, extract_json
 
-    for key in ("code_insee", "code_postal"):
-        dep = departement_of(str(item.get(key) or ""))
-        if dep:
-            return dep
-    return None
+    def tick(name: str) -> Callable[[int], None]:
+        return lambda read: progress.show(f"{name} : {read} enregistrements lus")
 
-
-def _filter_json(path: Path, dep: str, keep_ids: set[str] | None) -> set[str]:
-    """Keep the records of one département (services: also those of kept structures)."""
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
-    items = data.get("items", data) if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        return set()
-    kept = []
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        nested = item.get("structure") if isinstance(item.get("structure"), dict) else {}
-        owner = str(item.get("structure_id") or "")
-        if _dep_of(item) == dep or _dep_of(nested) == dep or (keep_ids and owner in keep_ids):
-            kept.append(item)
-    path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
-    return {str(item.get("id")) for item in kept}
-
-
-def _filter_csv(path: Path, dep: str) -> int:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        return 0
-    header = rows[0]
-    at = header.index("insee_dep") if "insee_dep" in header else None
-    kept = [r for r in rows[1:] if at is not None and at < len(r) and r[at].upper() == dep]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([header, *kept])
-    return len(kept)
+    found = {}
+    for name, owners in (("structures.json", None), ("services.json", "structures.json")):
+        source = folder / name
+        kept_ids = found[owners].ids if owners else None
+        found[name] = extract_json(source, folder / f"{dep}-{name}", dep, kept_ids, tick(name))
+        progress.done()
+        (folder / f"{dep}-{name}").replace(source)
+    csv_name = "france-services.csv"
+    found[csv_name] = extract_csv(folder / csv_name, folder / f"{dep}-{csv_name}", dep)
+    (folder / f"{dep}-{csv_name}").replace(folder / csv_name)
+    empty = set()
+    for name, extract in found.items():
+        if not extract.kept:
+            empty.add(name)
+            say(f"{name} : rien pour le département {dep}.")
+    return empty
 
 
 def _normalise_dep(text: str) -> str:
@@ -212,17 +236,16 @@ def _normalise_dep(text: str) -> str:
 
 
 def run_update(args: argparse.Namespace) -> int:
-    from importers.runner import import_file
-
     dep = _normalise_dep(args.departement) if args.departement else None
     base = args.url or os.environ.get(ENV_URL)
+    progress = Progress()
     with tempfile.TemporaryDirectory(prefix="aiguillage-maj-") as tmp:
         folder = Path(tmp)
         try:
             urls = _urls(base)
             for download, url in urls.items():
                 warn(f"Téléchargement de {url}…")
-                _fetch(url, folder / download.filename)
+                _fetch(url, folder / download.filename, progress)
         except Offline as exc:
             raise CliError(
                 f"pas de réseau ou source injoignable ({exc}) : rien n'a été modifié."
@@ -230,29 +253,47 @@ def run_update(args: argparse.Namespace) -> int:
         except ValueError as exc:
             message = f"réponse inattendue de data.gouv.fr ({exc}) : rien n'a été modifié."
             raise CliError(message) from None
-        empty: set[str] = set()
-        if dep:
-            kept = _filter_json(folder / "structures.json", dep, None)
-            services = _filter_json(folder / "services.json", dep, kept)
-            found = _filter_csv(folder / "france-services.csv", dep)
-            for name, count in (
-                ("structures.json", len(kept)),
-                ("services.json", len(services)),
-                ("france-services.csv", found),
-            ):
-                if not count:
-                    empty.add(name)
-                    say(f"{name} : rien pour le département {dep}.")
-        with open_cli_store(args) as store:
+        empty = _extract(folder, dep, progress) if dep else set()
+        _import_all(args, folder, empty, progress)
+    return 0
+
+
+def _import_all(args: argparse.Namespace, folder: Path, skip: set[str], progress: Progress) -> None:
+    """Import the downloaded files as one whole: one backup first, and when any file fails
+    or the import is interrupted, the store is brought back to it (`restore` also does)."""
+    from importers.runner import import_file
+    from store.backup import make_backup, restore_backup
+
+    def tick(name: str) -> Callable[[str, int, int | None], None]:
+        return lambda phase, done, total: progress.show(f"{name} : {done} structures écrites")
+
+    with open_cli_store(args) as store:
+        backup = make_backup(store)
+        db_path = None if store.in_memory else Path(store.path)
+        try:
             for download in DOWNLOADS:
-                if download.filename in empty:
+                if download.filename in skip:
                     continue
                 report = import_file(
-                    store, folder / download.filename, format_name=download.import_format
+                    store,
+                    folder / download.filename,
+                    format_name=download.import_format,
+                    progress=tick(download.filename),
+                    backup=False,
                 )
+                progress.done()
                 say(
                     f"{download.filename} : {report.added} ajoutée(s), {report.updated} mise(s)"
                     f" à jour, {report.unchanged} inchangée(s), {report.rejected} rejetée(s)"
                     f" ; {report.services} service(s)."
                 )
-    return 0
+        except BaseException as exc:
+            progress.done()
+            store.close()
+            if backup is not None and db_path is not None:
+                restore_backup(db_path)
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            if isinstance(exc, ImportFailure):
+                raise CliError(f"{exc} ; rien n'a été modifié.") from None
+            raise
