@@ -33,6 +33,7 @@ GOALS = {
     "startup_ratio": "≤ 2× l'app Textual minimale",
     "first_run_s": "≤ 2 s",
     "peak_rss_mb": "≤ 400 Mo",
+    "update_rss_mb": "≤ 400 Mo",
 }
 LIMITS = {
     "filter_p95_ms": 16.0,
@@ -41,6 +42,7 @@ LIMITS = {
     "startup_ratio": 2.0,
     "first_run_s": 2.0,
     "peak_rss_mb": 400.0,
+    "update_rss_mb": 400.0,
 }
 
 
@@ -94,6 +96,8 @@ def run(
     result: dict[str, object] = {"structures": structures, "services": services, "seed": seed}
     result.update(run_phase("baseline", baseline_db, s_path, v_path))
     result.update(run_phase("import", db, s_path, v_path))
+    update_db = out / f"update-{structures}-{services}-{seed}.db"
+    result.update(run_phase("update", update_db, s_path, v_path))
     result.update(run_phase("filter", db))
     result.update(run_phase("orient", db))
     if "startup" not in skip:
@@ -178,6 +182,10 @@ def table(result: dict[str, object]) -> str:
         ("Premier lancement → liste cherchable", _fmt(r.get("first_run_s"), " s"),
          _verdict("first_run_s", r)),
         ("Mémoire max (RSS)", _fmt(r.get("peak_rss_mb"), " Mo"), _verdict("peak_rss_mb", r)),
+        ("`update --departement 75` : mémoire max", _fmt(r.get("update_rss_mb"), " Mo"),
+         _verdict("update_rss_mb", r)),
+        ("`update --departement 75` : durée", _fmt(r.get("update_s"), " s"),
+         f"fichiers nationaux {_fmt(r.get('update_national_mb'), ' Mo')} servis en local"),
         ("Taille de la base", _fmt(r.get("store_mb"), " Mo"), ""),
     ]  # fmt: skip
     lines = ["| Mesure | Valeur | Objectif / note |", "|---|---|---|"]

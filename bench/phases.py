@@ -340,8 +340,79 @@ def phase_peers(db: str) -> dict:
     }
 
 
+# -- update -----------------------------------------------------------------------------------
+
+_UPDATE_CLI = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+_FS_HEADER = '"id_fs","insee_dep","lib_fs","adresse","insee_com","code_postal","lib_com"'
+
+
+def _france_services_csv(rows: int = 3000) -> str:
+    """A fictional France services list of the real file's size (a few in Paris)."""
+    lines = [_FS_HEADER]
+    for i in range(rows):
+        dep, insee, cp = ("75", "75111", "75011") if i % 100 == 0 else ("69", "69381", "69001")
+        lines.append(f'"{90000 + i}","{dep}","France services fictive {i}","{i} rue Fictive",'
+                     f'"{insee}","{cp}","Commune fictive"')  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def phase_update(db: str, structures: str, services: str, dep: str = "75") -> dict:
+    """`aiguillage update --departement 75` in a child process, against a local HTTP server
+    serving the national-size files: its peak memory (the files are read as streams)."""
+    import functools
+    import http.server
+    import tempfile
+    import threading
+
+    db_path = Path(db)
+    _remove_db(db_path)
+    from store.db import Store
+
+    Store(db_path).close()
+    with tempfile.TemporaryDirectory(prefix="bench-update-") as tmp:
+        folder = Path(tmp)
+        for name, source in (("structures.json", structures), ("services.json", services)):
+            (folder / name).symlink_to(Path(source).resolve())
+        (folder / "france-services.csv").write_text(_france_services_csv(), encoding="utf-8")
+        handler = type(
+            "Quiet", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None}
+        )
+        httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+        )
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        command = [sys.executable, "-c", _UPDATE_CLI, "--db", str(db_path), "update"]
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                [*command, "--departement", dep, "--url", url],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        finally:
+            httpd.shutdown()
+            httpd.server_close()
+        elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"update: {proc.stderr.strip().splitlines()[-1:]}")
+    with Store(db_path) as store:
+        counts = {"structures": store.count("structures"), "services": store.count("services")}
+    national = sum(Path(p).stat().st_size for p in (structures, services))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {
+        "update_s": round(elapsed, 1),
+        "update_rss_mb": round(children, 1),
+        "update_departement": dep,
+        "update_counts": counts,
+        "update_national_mb": round(national / 1e6, 1),
+    }
+
+
 PHASES = {
     "import": phase_import,
+    "update": phase_update,
     "baseline": phase_baseline,
     "filter": phase_filter,
     "orient": phase_orient,
