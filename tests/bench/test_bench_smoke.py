@@ -25,6 +25,7 @@ KEYS = {
     "startup_baseline_s",
     "peak_rss_mb",
     "store_mb",
+    "update_rss_mb",
     "fzf_p50_ms",
     "matcher_p50_ms",
     "rapidfuzz_p50_ms",
