@@ -450,3 +450,65 @@ def summary(text: str | None, today: dt.date | None = None, departement: str | N
         else:
             parts.append(f"du {days[0]} au {days[-1]} : {spec}")
     return " ; ".join(parts) or "fermé"
+
+
+# -- the week, day by day (for the fiche) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One day of a week: its opening slots ('09:00–12:00'), whether it is the caller's
+    today, the public holiday's name when it is one (and whether the hours say what happens
+    then), and the comments the data gives on it (e.g. "Sans rendez-vous")."""
+
+    weekday: int  # 0 = Monday
+    date: dt.date
+    slots: tuple[str, ...]
+    today: bool
+    holiday: str | None = None
+    holiday_unsaid: bool = False  # a holiday the hours say nothing about: to check
+    comments: tuple[str, ...] = ()
+
+
+def week_days(
+    text: str | None, today: dt.date, departement: str | None = None
+) -> list[DayHours] | None:
+    """The seven days of the week of `today` (the caller's clock), the place's public
+    holidays applied; None when the hours are not OSM (show them as published)."""
+    oh = _parse(text or "")
+    if oh is None:
+        return None
+    rule = _ph_rule(text or "")
+    monday = dt.datetime.combine(today - dt.timedelta(days=today.weekday()), dt.time())
+    days = []
+    for i in range(7):
+        start = monday + dt.timedelta(days=i)
+        try:
+            intervals = list(oh.intervals(start, start + dt.timedelta(days=1)))
+            day_off = holiday(start.date(), departement)
+            if day_off is not None and rule is not None and _local_only(start.date(), departement):
+                local = _parse(rule) if rule != "off" else None
+                intervals = (
+                    list(local.intervals(start, start + dt.timedelta(days=1))) if local else []
+                )
+        except Exception:  # an expression the parser accepts but cannot evaluate
+            return None
+        slots, comments = [], []
+        for a, b, st, comment in intervals:
+            if st == opening_hours.State.OPEN:
+                end = "24:00" if b.date() > start.date() else b.strftime("%H:%M")
+                slots.append(f"{a.strftime('%H:%M')}–{end}")
+            if comment and comment not in comments:
+                comments.append(comment)
+        days.append(
+            DayHours(
+                weekday=i,
+                date=start.date(),
+                slots=tuple(slots),
+                today=start.date() == today,
+                holiday=day_off,
+                holiday_unsaid=day_off is not None and rule is None,
+                comments=tuple(comments),
+            )
+        )
+    return days
