@@ -1,8 +1,8 @@
-"""Journal d'orientations: what was oriented where, for activity reports — never who.
+"""Journal d'orientations: how many orientations, for which needs, where — never who.
 
-Each entry keeps the date, the need as typed, the recognised kinds and thématiques, the
-commune (never an address) and the structures chosen. Aggregates count by need, kind and
-commune over a month.
+Each entry keeps the day, the understood needs as codes (kinds and thématiques) and the
+commune (never an address). Never the words typed: they may name or describe the person.
+Aggregates count by need, kind and commune over a month; `purge` deletes old entries.
 """
 
 from __future__ import annotations
@@ -25,33 +25,62 @@ class JournalError(ValueError):
     """A French message about a bad argument (e.g. a month)."""
 
 
-def log_orientation(
-    conn: sqlite3.Connection,
-    *,
-    need: str | None,
-    kinds: Sequence[str] = (),
-    thematiques: Sequence[str] = (),
-    commune: str | None = None,
-    code_insee: str | None = None,
-    structures: Sequence[str] = (),
-    when: dt.datetime | None = None,
-) -> int:
+@dataclass(frozen=True)
+class JournalEntry:
+    """One orientation as the journal keeps it: codes, a commune, a day — no words."""
+
+    day: dt.date
+    kinds: Sequence[str] = ()
+    thematiques: Sequence[str] = ()
+    commune: str | None = None
+    code_insee: str | None = None
+
+
+def log_orientation(conn: sqlite3.Connection, entry: JournalEntry) -> int:
     """Record one orientation; returns its id."""
-    created = (when or dt.datetime.now()).isoformat(timespec="seconds")
     cursor = conn.execute(
-        "INSERT INTO journal(created_at, need, kinds, thematiques, commune, code_insee, "
-        "structures) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO journal(day, kinds, thematiques, commune, code_insee) VALUES (?,?,?,?,?)",
         (
-            created,
-            (need or "").strip()[:300] or None,
-            json.dumps(list(kinds), ensure_ascii=False),
-            json.dumps(list(thematiques), ensure_ascii=False),
-            commune,
-            code_insee,
-            json.dumps(list(structures), ensure_ascii=False),
+            entry.day.isoformat(),
+            json.dumps(list(entry.kinds), ensure_ascii=False),
+            json.dumps(list(entry.thematiques), ensure_ascii=False),
+            entry.commune,
+            entry.code_insee,
         ),
     )
     return int(cursor.lastrowid or 0)
+
+
+def parse_day(text: str) -> dt.date:
+    """'2026-11-03' or '03/11/2026' -> a date; JournalError in French otherwise."""
+    text = text.strip()
+    for form in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    raise JournalError(f"date invalide : {text!r} (attendu AAAA-MM-JJ, par ex. 2026-11-03).")
+
+
+def count_before(conn: sqlite3.Connection, before: dt.date | None) -> int:
+    if before is None:
+        return int(conn.execute("SELECT count(*) FROM journal").fetchone()[0])
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM journal WHERE day < ?", (before.isoformat(),)
+        ).fetchone()[0]
+    )
+
+
+def purge(conn: sqlite3.Connection, before: dt.date | None = None) -> int:
+    """Delete the entries of days before `before` (all when None), text overwritten in the
+    file (secure_delete); inside the caller's transaction. Returns how many went."""
+    conn.execute("PRAGMA secure_delete = ON")
+    if before is None:
+        cursor = conn.execute("DELETE FROM journal")
+    else:
+        cursor = conn.execute("DELETE FROM journal WHERE day < ?", (before.isoformat(),))
+    return cursor.rowcount
 
 
 def check_month(month: str | None) -> str | None:
@@ -98,7 +127,7 @@ def summarize(conn: sqlite3.Connection, month: str | None = None) -> JournalSumm
     sql = "SELECT kinds, thematiques, commune FROM journal"
     params: list[str] = []
     if month:
-        sql += " WHERE substr(created_at, 1, 7) = ?"
+        sql += " WHERE substr(day, 1, 7) = ?"
         params.append(month)
     summary = JournalSummary(month)
     for kinds_json, themes_json, commune in conn.execute(sql, params):

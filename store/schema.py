@@ -267,6 +267,17 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX team_events_note ON team_events(note_uuid)",
         "CREATE INDEX team_events_device ON team_events(device)",
     ],
+    # 7 — the journal keeps no words (issue 13): the need as typed and the chosen structures
+    # go, the time of day too (the date is enough for activity reports); their old text is
+    # overwritten in the file, not only unlinked
+    [
+        "PRAGMA secure_delete = ON",
+        "ALTER TABLE journal DROP COLUMN need",
+        "ALTER TABLE journal DROP COLUMN structures",
+        "UPDATE journal SET created_at = substr(created_at, 1, 10)",
+        "ALTER TABLE journal RENAME COLUMN created_at TO day",
+        "CREATE INDEX journal_day ON journal(day)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

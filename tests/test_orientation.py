@@ -10,7 +10,7 @@ import pytest
 
 from store.communes import AmbiguousPlace, UnknownPlace
 from store.db import Store
-from store.journal import JournalError, log_orientation, summarize
+from store.journal import JournalEntry, JournalError, log_orientation, summarize
 from store.models import ServiceRecord, StructureRecord
 from store.orientation import MAX_KM, departements_near, grouped, orient
 from store.tags import kinds_in_name
@@ -297,20 +297,17 @@ def test_kinds_in_names() -> None:
 def test_journal_counts_by_need_kind_and_commune(store: Store) -> None:
     log_orientation(
         store.conn,
-        need="colis",
-        kinds=["aide-alimentaire"],
-        thematiques=["equipement-et-alimentation--alimentation"],
-        commune="Toulouse",
-        code_insee="31555",
-        structures=["s1", "s2"],
-        when=dt.datetime(2026, 11, 2, 9, 0),
+        JournalEntry(
+            day=dt.date(2026, 11, 2),
+            kinds=["aide-alimentaire"],
+            thematiques=["equipement-et-alimentation--alimentation"],
+            commune="Toulouse",
+            code_insee="31555",
+        ),
     )
     log_orientation(
         store.conn,
-        need="papiers",
-        kinds=["pimms"],
-        commune="Toulouse",
-        when=dt.datetime(2026, 10, 30, 9, 0),
+        JournalEntry(day=dt.date(2026, 10, 30), kinds=["pimms"], commune="Toulouse"),
     )
     november = summarize(store.conn, "2026-11")
     assert november.total == 1
@@ -378,10 +375,7 @@ def test_cli_journal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     with Store(db) as s:
         log_orientation(
             s.conn,
-            need="colis",
-            kinds=["aide-alimentaire"],
-            commune="Melun",
-            when=dt.datetime(2026, 11, 5),
+            JournalEntry(day=dt.date(2026, 11, 5), kinds=["aide-alimentaire"], commune="Melun"),
         )
     assert main(["--db", str(db), "journal", "--mois", "2026-11", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
