@@ -18,6 +18,7 @@ from textual.theme import Theme
 
 from store.db import Store, StoreError, is_busy
 
+from .fiche_flow import FicheChoice
 from .messages import DemoLoaded, DemoProgress, StoreFailed, StorePreparing, StoreReady
 from .screens.main import MainScreen
 from .screens.settings import Settings
@@ -123,6 +124,10 @@ class AiguillageApp(App[None]):
             return Path(tempfile.gettempdir()) / "aiguillage-fiches"
         return Path(self.db_path).resolve().parent / "fiches"
 
+    def fiche_choice(self) -> FicheChoice:
+        """The format and language of fiches, from the settings."""
+        return FicheChoice(fmt=self.settings.fiche_format, lang=self.settings.fiche_lang)
+
     @property
     def main_screen(self) -> MainScreen:
         return self.get_screen("main")  # type: ignore[return-value]
@@ -153,6 +158,7 @@ class AiguillageApp(App[None]):
                     author=store.get_setting("author", "") or "",
                     theme=store.get_setting("theme", DEFAULT_THEME) or DEFAULT_THEME,
                     fiche_format=store.get_setting("fiche_format", "html") or "html",
+                    fiche_lang=store.get_setting("fiche_lang", "fr") or "fr",
                 )
                 wants_defaults = False
                 if self.load_demo:
@@ -258,6 +264,7 @@ class AiguillageApp(App[None]):
             author=self.settings.author,
             theme=self.theme,
             fiche_format=self.settings.fiche_format,
+            fiche_lang=self.settings.fiche_lang,
         )
 
     def open_settings(self) -> None:
@@ -281,6 +288,7 @@ class AiguillageApp(App[None]):
             "author": settings.author,
             "theme": settings.theme,
             "fiche_format": settings.fiche_format,
+            "fiche_lang": settings.fiche_lang,
         }
 
         written, _ = write_from_worker(

@@ -397,22 +397,23 @@ class MainScreen(Screen[None]):
         structure = self._need_current()
         if structure is None:
             return
-        from ..fiche import short_text, write_fiche
+        from store.fiche import FicheRequest
 
-        fmt = self.aig.settings.fiche_format or "html"
-        try:
-            path = write_fiche([structure], self.aig.fiches_dir, fmt=fmt, now=self.aig.now())
-        except (OSError, ValueError) as exc:
-            self.notify(f"La fiche n'a pas pu être écrite : {exc}", severity="error", markup=False)
-            return
-        self.app.copy_to_clipboard(short_text([structure]))
-        self.notify(
-            f"Fiche écrite : {path}\nVersion courte copiée dans le presse-papiers.",
-            title="Fiche",
-            timeout=8,
-            markup=False,
+        from ..fiche_flow import hand_fiche
+
+        # The title names the need from the filters (a kind, a thématique), never the search.
+        request = self._request()
+        result = hand_fiche(
+            self,
+            self.aig.store,
+            FicheRequest(
+                structure_ids=(structure["id"],),
+                kinds=(request.kind,) if request.kind else (),
+                thematiques=(request.thematique,) if request.thematique else (),
+            ),
         )
-        self.last_fiche = path
+        if result is not None:
+            self.last_fiche = result.path
 
     def action_orientation(self) -> None:
         if not self._need_store():

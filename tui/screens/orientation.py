@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from store import kinds as kinds_mod
 from store.communes import AmbiguousPlace, UnknownPlace, complete
 from store.db import Store
-from store.journal import log_orientation
+from store.journal import JournalEntry, log_orientation
 from store.lines import heading, no_local_structure
 from store.needs import Interpretation, interpret
 from store.orientation import Orientation, Suggestion, grouped, orient, short_label
@@ -414,12 +414,6 @@ class OrientationScreen(Screen[None]):
         )
         self.query_one("#chosen", Static).update(text)
 
-    def _fiche_dir(self) -> Path:
-        directory = getattr(self.app, "fiches_dir", None)
-        if directory is not None:
-            return Path(directory)
-        return Path(self.db_path).resolve().parent / "fiches"
-
     def action_fiche(self) -> None:
         if isinstance(self.focused, Input):
             return
@@ -431,48 +425,51 @@ class OrientationScreen(Screen[None]):
         if not ids:
             self.notify("Choisissez d'abord une structure (espace).", severity="warning")
             return
-        structures: list[dict[str, Any]] = []
-        for sid in ids:
-            structure = get_structure(self.ui_store.conn, sid)
-            if structure is not None:
-                suggestion = self.suggestions.get(sid)
-                structure["distance_km"] = suggestion.distance_km if suggestion else None
-                structures.append(structure)
-        try:
-            from ..fiche import short_text, write_fiche
+        from store.fiche import FicheRequest
 
-            settings = getattr(self.app, "settings", None)
-            fmt = getattr(settings, "fiche_format", None) or (
-                self.ui_store.get_setting("fiche_format", "html") or "html"
-            )
-            path = write_fiche(structures, self._fiche_dir(), need=self.need or None, fmt=fmt)
-        except (OSError, ValueError) as exc:
-            self.notify(f"La fiche n'a pas pu être écrite : {exc}", severity="error")
+        from ..fiche_flow import hand_fiche
+
+        kinds, themes = self._understood()
+        result = hand_fiche(
+            self,
+            self.ui_store,
+            FicheRequest(
+                structure_ids=tuple(ids),
+                kinds=tuple(kinds),
+                thematiques=tuple(themes),
+                distances={
+                    sid: self.suggestions[sid].distance_km for sid in ids if sid in self.suggestions
+                },
+            ),
+        )
+        if result is None:
             return
-        self.last_fiche = path
-        self._log(ids)
-        with contextlib.suppress(Exception):  # no clipboard: the file is what counts
-            self.app.copy_to_clipboard(short_text(structures))
-        self.notify(f"Fiche écrite : {path} (résumé copié dans le presse-papiers)")
+        self.last_fiche = result.path
+        self._log(result.fiche.issued.date(), kinds, themes)
 
-    def _log(self, ids: list[str]) -> None:
+    def _understood(self) -> tuple[list[str], list[str]]:
+        """The need as codes (kinds, thématiques): what the fiche and the journal keep."""
+        if self.result is not None:  # what the ranking used, the worker's changes included
+            return list(self.result.wanted_kinds), list(self.result.wanted_thematiques)
         kinds, themes = self.wanted()
         if kinds is None:
             kinds = [k for k, _ in self.interpretation.kinds[:3]]
             themes = [t for t, _ in self.interpretation.thematiques[:3]]
+        return kinds, themes or []
+
+    def _log(self, fiche_day: dt.date, kinds: list[str], themes: list[str]) -> None:
         location = self.result.location if self.result else None
-        entry = {
-            "need": self.need,
-            "kinds": kinds,
-            "thematiques": themes or [],
-            "commune": location.nom if location else None,
-            "code_insee": location.insee if location else None,
-            "structures": ids,
-        }
+        entry = JournalEntry(
+            day=fiche_day,
+            kinds=tuple(kinds),
+            thematiques=tuple(themes),
+            commune=location.nom if location else None,
+            code_insee=location.insee if location else None,
+        )
         self._write_log(entry)
 
     @work(thread=True, group="journal")
-    def _write_log(self, entry: dict[str, Any]) -> None:
+    def _write_log(self, entry: JournalEntry) -> None:
         """The journal line is written off the UI thread, retried while another process
         imports (the fiche is already written: nothing waits for this)."""
         from ..writes import WriteCancelled, write
@@ -480,7 +477,7 @@ class OrientationScreen(Screen[None]):
         with contextlib.suppress(WriteCancelled):
             write(
                 self.db_path,
-                lambda conn: log_orientation(conn, **entry),
+                lambda conn: log_orientation(conn, entry),
                 cancelled=get_current_worker().cancelled_event,
             )
 

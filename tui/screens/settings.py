@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from store.vocab.fiche_words import language_names
+
 THEMES: tuple[tuple[str, str], ...] = (
     ("Sombre", "textual-dark"),
     ("Clair", "textual-light"),
@@ -28,6 +30,7 @@ class Settings:
     author: str
     theme: str
     fiche_format: str
+    fiche_lang: str = "fr"  # the language of the fiche's own words (store/vocab/fiche_words.tsv)
 
 
 class SettingsScreen(ModalScreen[Settings | None]):
@@ -51,6 +54,13 @@ class SettingsScreen(ModalScreen[Settings | None]):
             yield Select(
                 FICHE_FORMATS, value=self.current.fiche_format, allow_blank=False, id="format"
             )
+            yield Label("Langue des fiches (les données restent telles que publiées) :")
+            yield Select(
+                [(name, code) for code, name in language_names()],
+                value=self.current.fiche_lang,
+                allow_blank=False,
+                id="fiche-lang",
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Enregistrer (ctrl+s)", id="save", variant="primary")
                 yield Button("Annuler (échap)", id="cancel")
@@ -67,11 +77,13 @@ class SettingsScreen(ModalScreen[Settings | None]):
     def action_save(self) -> None:
         theme = self.query_one("#theme", Select).value
         fmt = self.query_one("#format", Select).value
+        lang = self.query_one("#fiche-lang", Select).value
         self.dismiss(
             Settings(
                 author=" ".join(self.query_one("#author", Input).value.split()),
                 theme=theme if isinstance(theme, str) else self.current.theme,
                 fiche_format=fmt if isinstance(fmt, str) else self.current.fiche_format,
+                fiche_lang=lang if isinstance(lang, str) else self.current.fiche_lang,
             )
         )
 

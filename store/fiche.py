@@ -1,0 +1,355 @@
+"""What goes on the fiche a person takes home: a typed model, built in one place.
+
+The fiche never carries the worker's words. Its title comes from the understood needs
+(their vocabulary labels), restricted to those the chosen structures answer. For each
+structure: where to go (a service's own place when it has one; a postal box is not a place),
+the phone, the week's hours with today and holidays, how one is received, conditions, fees
+and papers when the data says so. The renderers (tui/fiche.py) only translate and format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from . import hours as hours_mod
+from .needs import theme_matches
+from .orientation import short_label
+from .queries import get_structure
+from .text import clean_display, fold
+from .vocab.thematiques import label as theme_label
+
+MAX_SERVICES = 1  # the service that answers the need: three structures fit on one A4 page
+MAX_TITLE_NEEDS = 2
+
+# "BP 24", "B.P. 24", "CS 1234", "TSA 70001": postal boxes, not places one can go to.
+_POSTAL_BOX = re.compile(r"\b(?:B\.?\s?P|C\.?\s?S|T\.?\s?S\.?\s?A)\.?\s*\d+\b", re.IGNORECASE)
+_CEDEX = re.compile(r"\bcedex(?:\s*\d+)?\b", re.IGNORECASE)
+
+
+class Access(Enum):
+    """How the person is received; the value is the key of its word (fiche_words.tsv)."""
+
+    WALK_IN = "walk_in"
+    APPOINTMENT = "appointment"
+    REFERRAL = "referral"
+
+
+class Fees(Enum):
+    FREE = "free"
+    PAYING = "paying"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where to go: a street (None when only a postal box or nothing is published) and a
+    town ("31000 Toulouse")."""
+
+    street: str | None
+    town: str | None
+
+
+@dataclass(frozen=True)
+class Week:
+    """This week's hours: day by day when understood, else the text as published."""
+
+    days: tuple[hours_mod.DayHours, ...] = ()
+    published: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.days) or bool(self.published)
+
+    def today(self) -> hours_mod.DayHours | None:
+        return next((d for d in self.days if d.today), None)
+
+
+@dataclass(frozen=True)
+class FicheService:
+    nom: str
+    place: Place | None  # its own place, when it differs from the structure's
+    phone: str | None  # its own phone, when it differs from the structure's
+    week: Week | None  # its own hours, when it has some
+    access: tuple[Access, ...]
+    conditions: str | None
+    fees: Fees | None
+    fees_details: str | None
+    papers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FicheStructure:
+    id: str
+    nom: str
+    kind: str | None
+    place: Place
+    phone: str | None
+    week: Week
+    access: tuple[Access, ...]
+    services: tuple[FicheService, ...]
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class FicheLine:
+    """A national line printed on top of the fiche when the need is urgent (115, 3919…)."""
+
+    number: str
+    name: str
+    hours: str | None = None
+
+
+@dataclass(frozen=True)
+class Fiche:
+    needs: tuple[str, ...]  # French labels of the understood needs the structures answer
+    structures: tuple[FicheStructure, ...]
+    issued: dt.datetime
+    lines: tuple[FicheLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class FicheRequest:
+    """What the worker chose: structures, and the understood needs as codes (never words)."""
+
+    structure_ids: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
+    thematiques: tuple[str, ...] = ()
+    lines: tuple[FicheLine, ...] = ()
+    distances: Mapping[str, float | None] = field(default_factory=dict)
+
+
+# -- small readers -------------------------------------------------------------------------
+
+
+def one_line(value: object) -> str:
+    """A displayable line from data: no control characters, whitespace collapsed."""
+    if value is None:
+        return ""
+    return " ".join(clean_display(str(value)).split())
+
+
+def _optional(value: object) -> str | None:
+    return one_line(value) or None
+
+
+def _strip_postal_box(text: str) -> str:
+    text = _CEDEX.sub("", _POSTAL_BOX.sub("", text))
+    text = re.sub(r"\s*[-–,/]\s*(?=[-–,/]|$)", "", text)  # separators left dangling
+    return " ".join(text.strip(" -–,/").split())
+
+
+def place_of(record: Mapping[str, Any]) -> Place:
+    """The place where to go, from a structure or service record: postal boxes and CEDEX
+    removed, so that « BP 24 » is never printed as a street."""
+    street = ", ".join(
+        p
+        for p in (
+            _strip_postal_box(one_line(record.get("adresse"))),
+            _strip_postal_box(one_line(record.get("complement_adresse"))),
+        )
+        if p
+    )
+    town = " ".join(
+        p
+        for p in (
+            one_line(record.get("code_postal")),
+            _strip_postal_box(one_line(record.get("commune"))),
+        )
+        if p
+    )
+    return Place(street or None, town or None)
+
+
+def week_of(text: str | None, today: dt.date) -> Week:
+    if not text or not text.strip():
+        return Week()
+    days = hours_mod.week_days(text, today)
+    if days is None:
+        return Week(published=one_line(text))
+    return Week(days=tuple(days))
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (one_line(value),) if value.strip() else ()
+    if isinstance(value, list | tuple):
+        return tuple(one_line(v) for v in value if v is not None and str(v).strip())
+    return ()
+
+
+def _field(record: Mapping[str, Any], key: str) -> object:
+    """A column, or the same key kept in `extra` by an importer that had no column for it."""
+    value = record.get(key)
+    if value is None:
+        extra = record.get("extra")
+        if isinstance(extra, Mapping):
+            value = extra.get(key)
+    return value
+
+
+def _access(record: Mapping[str, Any], week: Week | None) -> tuple[Access, ...]:
+    """How one is received, from the mobilisation fields and the hours' comments."""
+    found: list[Access] = []
+    said = " ".join(
+        fold(t)
+        for t in (
+            *_texts(_field(record, "mobilisation_precisions")),
+            *(c for d in (week.days if week else ()) for c in d.comments),
+            *((week.published,) if week and week.published else ()),
+        )
+    )
+    modes = {fold(m) for m in _texts(_field(record, "modes_mobilisation"))}
+    by = {fold(m) for m in _texts(_field(record, "mobilisable_par"))}
+    if "sans rendez-vous" in said or "se-presenter" in modes:
+        found.append(Access.WALK_IN)
+    if "sur rendez-vous" in said or "prendre rendez-vous" in said:
+        found.append(Access.APPOINTMENT)
+    if by and by <= {"professionnels"}:
+        found.append(Access.REFERRAL)
+    return tuple(found)
+
+
+def _fees(record: Mapping[str, Any]) -> Fees | None:
+    values = {fold(v) for v in _texts(record.get("frais"))}
+    if "payant" in values:
+        return Fees.PAYING
+    if "gratuit" in values:
+        return Fees.FREE
+    return None
+
+
+def _service(
+    record: Mapping[str, Any], parent: FicheStructure | None, today: dt.date
+) -> FicheService:
+    place = place_of(
+        {k: _field(record, k) for k in ("adresse", "complement_adresse", "code_postal", "commune")}
+    )
+    own_place = place if place.street and (parent is None or place != parent.place) else None
+    phone = _optional(record.get("telephone"))
+    week = week_of(record.get("horaires_accueil"), today)
+    return FicheService(
+        nom=one_line(record.get("nom")) or "Service",
+        place=own_place,
+        phone=phone if phone and (parent is None or phone != parent.phone) else None,
+        week=week if week.known else None,
+        access=_access(record, week) or (parent.access if parent else ()),
+        conditions=_optional(record.get("conditions_acces")),
+        fees=_fees(record),
+        fees_details=_optional(record.get("frais_precisions")),
+        papers=_texts(_field(record, "justificatifs")) + _texts(_field(record, "pre_requis")),
+    )
+
+
+def _chosen_services(
+    services: Sequence[Mapping[str, Any]], thematiques: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """The service that answers the need (a lone service always counts)."""
+    if len(services) == 1:
+        return list(services)
+    wanted = [t for t in thematiques if t]
+    matching = [
+        s
+        for s in services
+        if any(theme_matches(w, str(code)) for w in wanted for code in _texts(s.get("thematiques")))
+    ]
+    return matching[:MAX_SERVICES]
+
+
+def structure_of(
+    record: Mapping[str, Any],
+    *,
+    today: dt.date,
+    thematiques: Sequence[str] = (),
+    distance_km: float | None = None,
+) -> FicheStructure:
+    """The fiche's view of one structure record (get_structure's shape)."""
+    week = week_of(record.get("horaires_accueil"), today)
+    base = FicheStructure(
+        id=str(record.get("id") or ""),
+        nom=one_line(record.get("nom")) or "Structure",
+        kind=_optional(record.get("kind")),
+        place=place_of(record),
+        phone=_optional(record.get("telephone")),
+        week=week,
+        access=_access(record, week),
+        services=(),
+        distance_km=distance_km,
+    )
+    services = tuple(
+        _service(s, base, today)
+        for s in _chosen_services(record.get("services") or [], thematiques)
+    )
+    if base.phone is None:
+        # No phone of its own: a service's phone is the way in (said once, on the structure).
+        phone = next((s.phone for s in services if s.phone), None)
+        if phone:
+            services = tuple(replace(s, phone=None) if s.phone == phone else s for s in services)
+            base = replace(base, phone=phone)
+    if not base.week.known:
+        base = replace(base, week=next((s.week for s in services if s.week), week))
+    return replace(base, services=services)
+
+
+# -- the title -------------------------------------------------------------------------------
+
+
+def _tags(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    return {
+        tag
+        for (tag,) in conn.execute(
+            f"SELECT DISTINCT tag FROM structure_tags WHERE structure_id IN ({marks})", list(ids)
+        )
+    }
+
+
+def need_labels(
+    kinds: Sequence[str],
+    thematiques: Sequence[str],
+    answered: set[str],
+) -> tuple[str, ...]:
+    """Labels of the understood needs that the chosen structures answer (`answered`: their
+    tags, "kind:slug" and thématique codes), kinds first; at most two."""
+    labels: list[str] = []
+    for kind in kinds:
+        if f"kind:{kind}" in answered:
+            labels.append(short_label(kind))
+    if not labels:
+        for code in thematiques:
+            if any(theme_matches(code, tag) for tag in answered if not tag.startswith("kind:")):
+                labels.append(theme_label(code))
+    unique = list(dict.fromkeys(label for label in labels if label))
+    return tuple(unique[:MAX_TITLE_NEEDS])
+
+
+def build_fiche(conn: sqlite3.Connection, request: FicheRequest, now: dt.datetime) -> Fiche:
+    """The fiche for the chosen structures (those no longer in the store are left out)."""
+    records = [
+        r for r in (get_structure(conn, sid) for sid in request.structure_ids) if r is not None
+    ]
+    if not records:
+        raise ValueError("aucune structure à mettre dans la fiche")
+    answered = _tags(conn, [str(r["id"]) for r in records])
+    answered |= {f"kind:{r['kind']}" for r in records if r.get("kind")}
+    structures = tuple(
+        structure_of(
+            r,
+            today=now.date(),
+            thematiques=request.thematiques,
+            distance_km=request.distances.get(str(r["id"])),
+        )
+        for r in records
+    )
+    return Fiche(
+        needs=need_labels(request.kinds, request.thematiques, answered),
+        structures=structures,
+        issued=now,
+        lines=request.lines,
+    )
