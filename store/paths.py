@@ -21,3 +21,12 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_db_path()
+
+
+def fiches_dir_for(db_path: str | os.PathLike[str]) -> Path:
+    """`fiches/` next to the store (a store in memory: a folder of the temporary directory)."""
+    if str(db_path) == ":memory:":
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / "aiguillage-fiches"
+    return Path(db_path).resolve().parent / "fiches"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
 from store.db import Store, StoreError, is_busy
+from store.paths import fiches_dir_for
 
 from .fiche_flow import FicheChoice
 from .messages import DemoLoaded, DemoProgress, StoreFailed, StorePreparing, StoreReady
@@ -120,9 +120,7 @@ class AiguillageApp(App[None]):
     @property
     def fiches_dir(self) -> Path:
         """`fiches/` next to the store (0700, created on first use)."""
-        if self.db_path == ":memory:":
-            return Path(tempfile.gettempdir()) / "aiguillage-fiches"
-        return Path(self.db_path).resolve().parent / "fiches"
+        return fiches_dir_for(self.db_path)
 
     def fiche_choice(self) -> FicheChoice:
         """The format and language of fiches, from the settings."""

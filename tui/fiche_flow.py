@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from textual.screen import Screen
 
 from store.db import Store
+from store.paths import fiches_dir_for
 
 if TYPE_CHECKING:  # the fiche modules load the hours parser: only when a fiche is written
     from store.fiche import FicheRequest
@@ -59,7 +60,7 @@ def hand_fiche(
         now, directory, choice = app.now(), app.fiches_dir, app.fiche_choice()
     else:  # a screen run alone (tests, embedding): the store's settings, the real clock
         now, choice = dt.datetime.now(), stored_choice(store)
-        directory = Path(store.path).resolve().parent / "fiches"
+        directory = fiches_dir_for(store.path)
     try:
         result = produce_fiche(
             store.conn, request, directory, now=now, fmt=choice.fmt, lang=lang or choice.lang

@@ -170,3 +170,25 @@ def test_purge_deletes_only_old_fiches(tmp_path: Path) -> None:
     assert purge_fiches(folder, older_than_days=30, now=NOW) == [old]
     assert not old.exists() and recent.exists() and other.exists()
     assert purge_fiches(tmp_path / "absent", older_than_days=1, now=NOW) == []
+
+
+def test_cli_writes_the_fiche_in_a_language_without_the_typed_words(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    with Store(db) as store:
+        cidff = structure_id(store, "cidff")
+    need = "mon mari me frape, j'ai peur de rentrer"
+    code = main(["--db", str(db), "fiche", "ecrire", cidff, "--besoin", need, "--langue", "en"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Phone : 05 00 00 00 19" in out
+    (page,) = (db.parent / "fiches").iterdir()
+    text = page.read_text(encoding="utf-8")
+    assert "<h1>Where to go — <bdi>CIDFF</bdi></h1>" in text
+    assert not any(word in text.lower() for word in ("mari", "frape", "peur", "rentrer"))
+    assert main(["--db", str(db), "fiches", "purge", "--older-than", "1"]) == 0
+    assert "0 fiche(s)" in capsys.readouterr().out and page.exists()
+    with pytest.raises(SystemExit):
+        main(["--db", str(db), "fiche", "ecrire", cidff, "--langue", "de"])
+    assert "choix invalide : 'de'" in capsys.readouterr().err

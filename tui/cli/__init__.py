@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "stats_cmd",
     "orient_cmd",
     "journal_cmd",
+    "fiche_cmd",
     "maintenance_cmd",
     "update_cmd",
     "team_cmd",
