@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from . import hours as hours_mod
+from .lines import LineAnswer
 from .needs import theme_matches
 from .orientation import short_label
 from .queries import get_structure
@@ -97,11 +98,20 @@ class FicheStructure:
 
 @dataclass(frozen=True)
 class FicheLine:
-    """A national line printed on top of the fiche when the need is urgent (115, 3919…)."""
+    """A national line of the need, printed on top of the fiche (115, 3919…)."""
 
     number: str
     name: str
-    hours: str | None = None
+    hours: str | None = None  # in French, as published ("24 h/24, 7 j/7")
+    free: bool = False
+    in_danger: bool = False  # to call in an immediate danger (17 beside 3919)
+
+
+def lines_of(found: Sequence[LineAnswer]) -> tuple[FicheLine, ...]:
+    """The fiche's lines from the orientation's answers (store/lines.py)."""
+    return tuple(
+        FicheLine(a.numero, a.nom, a.horaires, a.line.gratuit, a.when_in_danger) for a in found
+    )
 
 
 @dataclass(frozen=True)
@@ -165,10 +175,10 @@ def place_of(record: Mapping[str, Any]) -> Place:
     return Place(street or None, town or None)
 
 
-def week_of(text: str | None, today: dt.date) -> Week:
+def week_of(text: str | None, today: dt.date, departement: str | None = None) -> Week:
     if not text or not text.strip():
         return Week()
-    days = hours_mod.week_days(text, today)
+    days = hours_mod.week_days(text, today, departement)
     if days is None:
         return Week(published=one_line(text))
     return Week(days=tuple(days))
@@ -231,7 +241,7 @@ def _service(
     )
     own_place = place if place.street and (parent is None or place != parent.place) else None
     phone = _optional(record.get("telephone"))
-    week = week_of(record.get("horaires_accueil"), today)
+    week = week_of(record.get("horaires_accueil"), today, _optional(record.get("departement")))
     return FicheService(
         nom=one_line(record.get("nom")) or "Service",
         place=own_place,
@@ -268,7 +278,7 @@ def structure_of(
     distance_km: float | None = None,
 ) -> FicheStructure:
     """The fiche's view of one structure record (get_structure's shape)."""
-    week = week_of(record.get("horaires_accueil"), today)
+    week = week_of(record.get("horaires_accueil"), today, _optional(record.get("departement")))
     base = FicheStructure(
         id=str(record.get("id") or ""),
         nom=one_line(record.get("nom")) or "Structure",

@@ -483,14 +483,14 @@ def week_days(
     days = []
     for i in range(7):
         start = monday + dt.timedelta(days=i)
+        day_off = holiday(start.date(), departement)
+        source: opening_hours.OpeningHours | None = oh
+        if day_off is not None and rule is not None and _local_only(start.date(), departement):
+            source = _parse(rule) if rule != "off" else None  # the place's own holiday
         try:
-            intervals = list(oh.intervals(start, start + dt.timedelta(days=1)))
-            day_off = holiday(start.date(), departement)
-            if day_off is not None and rule is not None and _local_only(start.date(), departement):
-                local = _parse(rule) if rule != "off" else None
-                intervals = (
-                    list(local.intervals(start, start + dt.timedelta(days=1))) if local else []
-                )
+            intervals = (
+                list(source.intervals(start, start + dt.timedelta(days=1))) if source else []
+            )
         except Exception:  # an expression the parser accepts but cannot evaluate
             return None
         slots, comments = [], []

@@ -62,12 +62,10 @@ def fiche_records() -> list[StructureRecord]:
                     source_id="cidff-juridique",
                     thematiques=[VIOLENCE],
                     frais=["gratuit"],
-                    extra={
-                        "adresse": "2 place de la Mairie",
-                        "code_postal": "31200",
-                        "commune": "Toulouse",
-                        "mobilisable_par": ["professionnels"],
-                    },
+                    adresse="2 place de la Mairie",
+                    code_postal="31200",
+                    commune="Toulouse",
+                    mobilisable_par=["professionnels"],
                 )
             ],
         ),

@@ -17,7 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.fiche import Fiche, FicheRequest, FicheService, FicheStructure, Place, Week, build_fiche
+from store.fiche import (
+    Fiche,
+    FicheLine,
+    FicheRequest,
+    FicheService,
+    FicheStructure,
+    Place,
+    Week,
+    build_fiche,
+)
 from store.hours import DayHours
 from store.vocab.fiche_words import Words, words
 
@@ -49,6 +58,8 @@ def day_label(day: DayHours, w: Words) -> str:
 
 
 def day_hours(day: DayHours, w: Words) -> str:
+    if day.holiday_unsaid:
+        return f"{w('holiday')} : {w('holiday_check')}"
     slots = ", ".join(day.slots) if day.slots else w("closed")
     return f"{w('holiday')} : {slots}" if day.holiday else slots
 
@@ -104,8 +115,15 @@ def issued(fiche: Fiche, w: Words) -> str:
     return w("issued", date=fiche.issued.strftime("%d/%m/%Y"))
 
 
-def line_text(line_number: str, name: str, hours: str | None) -> str:
-    return " — ".join(p for p in (line_number, name, hours) if p)
+def line_text(line: FicheLine, w: Words) -> str:
+    """What follows the number: name, when to call it, free, hours (as published)."""
+    parts = [
+        line.name,
+        w("in_danger") if line.in_danger else "",
+        w("free") if line.free else "",
+        line.hours or "",
+    ]
+    return " — ".join(p for p in parts if p)
 
 
 # -- plain text and Markdown ------------------------------------------------------------------
@@ -115,7 +133,7 @@ def render_txt(fiche: Fiche, w: Words) -> str:
     lines = [title(fiche, w), issued(fiche, w), ""]
     if fiche.lines:
         lines.append(w("urgent_lines"))
-        lines += [f"  {line_text(n.number, n.name, n.hours)}" for n in fiche.lines]
+        lines += [f"  {n.number} — {line_text(n, w)}" for n in fiche.lines]
         lines.append("")
     for s in fiche.structures:
         lines += [s.nom, "-" * min(len(s.nom), 70)]
@@ -140,9 +158,7 @@ def render_md(fiche: Fiche, w: Words) -> str:
     lines = [f"# {_md(title(fiche, w))}", "", _md(issued(fiche, w)), ""]
     if fiche.lines:
         lines += [f"**{_md(w('urgent_lines'))}**", ""]
-        lines += [
-            f"- **{_md(n.number)}** {_md(line_text('', n.name, n.hours))}" for n in fiche.lines
-        ]
+        lines += [f"- **{_md(n.number)}** {_md(line_text(n, w))}" for n in fiche.lines]
         lines.append("")
     for s in fiche.structures:
         lines += [f"## {_md(s.nom)}", ""]
@@ -191,8 +207,13 @@ table.week .today { border: 2.5pt solid #000; font-weight: bold; }
 """
 
 
+def _esc(text: str) -> str:
+    """Escaped for an HTML text node (never an attribute): apostrophes stay readable."""
+    return html.escape(text, quote=False)
+
+
 def _week_html(week: Week, w: Words) -> str:
-    esc = html.escape
+    esc = _esc
     if not week.days:
         return f"<p>{esc(week_lines(week, w)[0])}</p>"
     head, cells = [], []
@@ -204,6 +225,8 @@ def _week_html(week: Week, w: Words) -> str:
         head.append(f"<th{css}>{label}</th>")
         # <bdi>: a time range keeps its order in a right-to-left fiche.
         body = "<br>".join(f"<bdi>{esc(slot)}</bdi>" for slot in day.slots) or esc(w("closed"))
+        if day.holiday_unsaid:
+            body = esc(w("holiday_check"))
         if day.holiday:
             body = f"{esc(w('holiday'))}<br>{body}"
         cells.append(f"<td{css}>{body}</td>")
@@ -215,12 +238,12 @@ def _week_html(week: Week, w: Words) -> str:
 
 def _title_html(fiche: Fiche, w: Words) -> str:
     """The title, the needs' (French) labels isolated from a right-to-left title."""
-    needs = html.escape(" · ".join(fiche.needs))
-    return html.escape(w("title")) + (f" — <bdi>{needs}</bdi>" if needs else "")
+    needs = _esc(" · ".join(fiche.needs))
+    return _esc(w("title")) + (f" — <bdi>{needs}</bdi>" if needs else "")
 
 
 def _dl(pairs: list[tuple[str, str]]) -> str:
-    esc = html.escape
+    esc = _esc
     items = "".join(
         f"<dt>{esc(label)}</dt><dd><bdi>{esc(value)}</bdi></dd>" for label, value in pairs
     )
@@ -228,7 +251,7 @@ def _dl(pairs: list[tuple[str, str]]) -> str:
 
 
 def render_html(fiche: Fiche, w: Words) -> str:
-    esc = html.escape
+    esc = _esc
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{w.lang}" dir="{w.dir}"><head><meta charset="utf-8">',
@@ -241,7 +264,7 @@ def render_html(fiche: Fiche, w: Words) -> str:
     if fiche.lines:
         parts.append(f'<div class="lines"><p><strong>{esc(w("urgent_lines"))}</strong></p>')
         for n in fiche.lines:
-            rest = line_text("", n.name, n.hours)
+            rest = line_text(n, w)
             parts.append(f'<p><bdi class="number">{esc(n.number)}</bdi> <bdi>{esc(rest)}</bdi></p>')
         parts.append("</div>")
     for s in fiche.structures:
@@ -274,7 +297,7 @@ RENDERERS: dict[str, Callable[[Fiche, Words], str]] = {
 
 def short_text(fiche: Fiche, w: Words) -> str:
     """One line per structure: name, address, phone, today's hours."""
-    lines = [f"{n.number} — {n.name}" for n in fiche.lines]
+    lines = [f"{n.number} — {n.name}" for n in fiche.lines if not n.in_danger]
     for s in fiche.structures:
         parts = [s.nom, place_text(s.place, w), f"{w('phone')} : {phone_text(s.phone, w)}"]
         today = s.week.today()

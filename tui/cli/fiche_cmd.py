@@ -7,7 +7,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from store.fiche import FicheRequest
+from store.fiche import FicheRequest, lines_of
+from store.lines import answers
 from store.needs import interpret
 from store.paths import fiches_dir_for
 from store.text import clean_display
@@ -53,14 +54,20 @@ def run_write(args: argparse.Namespace) -> int:
     with open_cli_store(args) as store:
         ids = tuple(require_structure_id(store, i) for i in args.ids)
         kinds, themes = understood.top_kinds(), understood.top_thematiques()
-        request = FicheRequest(ids, kinds=tuple(kinds), thematiques=tuple(themes))
+        now = dt.datetime.now()
+        request = FicheRequest(
+            ids,
+            kinds=tuple(kinds),
+            thematiques=tuple(themes),
+            lines=lines_of(answers(understood.lines, now)),
+        )
         directory = Path(args.dossier) if args.dossier else fiches_dir_for(store.path)
         try:
             result = produce_fiche(
                 store.conn,
                 request,
                 directory,
-                now=dt.datetime.now(),
+                now=now,
                 fmt=args.format,
                 lang=args.langue,
             )

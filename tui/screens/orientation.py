@@ -425,7 +425,7 @@ class OrientationScreen(Screen[None]):
         if not ids:
             self.notify("Choisissez d'abord une structure (espace).", severity="warning")
             return
-        from store.fiche import FicheRequest
+        from store.fiche import FicheRequest, lines_of
 
         from ..fiche_flow import hand_fiche
 
@@ -437,6 +437,7 @@ class OrientationScreen(Screen[None]):
                 structure_ids=tuple(ids),
                 kinds=tuple(kinds),
                 thematiques=tuple(themes),
+                lines=lines_of(self.result.lines) if self.result else (),
                 distances={
                     sid: self.suggestions[sid].distance_km for sid in ids if sid in self.suggestions
                 },
