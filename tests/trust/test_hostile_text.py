@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from store.db import Store
+from store.fiche import FicheRequest
 from store.models import ServiceRecord, StructureRecord
 from store.notes import add_note
 from store.queries import get_structure
 from store.writer import ImportReport, record_id, write_records
 from tui.cli import main
-from tui.fiche import FORMATS, short_text, write_fiche
+from tui.fiche import FORMATS, produce_fiche
 
 MARKUP = (
     "[bold]gras[/bold] [@click=app.quit]quitter[/] [link=https://exemple.invalid]lien[/link] [/]"
@@ -146,16 +147,15 @@ def test_cli_json_escapes_terminal_controls(
 def test_fiche_files(hostile_db: tuple[Path, str], tmp_path: Path, fmt: str) -> None:
     db, sid = hostile_db
     with Store(db) as store:
-        structure = get_structure(store.conn, sid)
-    assert structure is not None
-    path = write_fiche([structure], tmp_path / "fiches", need=HOSTILE, fmt=fmt, now=NOW)
-    text = path.read_text(encoding="utf-8")
+        # The need is never written on the fiche: only the structure's data can be hostile.
+        result = produce_fiche(store.conn, FicheRequest((sid,)), tmp_path / "f", now=NOW, fmt=fmt)
+    text = result.path.read_text(encoding="utf-8")
     assert_safe(text)
     assert "Structure fictive Piège" in text
     if fmt == "html":
         assert "<script" not in text.lower()
         assert "[@click=app.quit]quitter[/]" in text
-    assert_safe(short_text([structure]))
+    assert_safe(result.short)
 
 
 async def test_tui_shows_hostile_text_literally(hostile_db: tuple[Path, str]) -> None:
