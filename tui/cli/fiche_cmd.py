@@ -11,11 +11,11 @@ from store.fiche import FicheRequest, lines_of
 from store.lines import answers
 from store.needs import interpret
 from store.paths import fiches_dir_for
-from store.text import clean_display
 from store.vocab.fiche_words import language_names
 
 from ..fiche import FORMATS, produce_fiche, purge_fiches
 from .common import CliError, open_cli_store, positive_int, require_structure_id
+from .output import say, say_block
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,8 +73,8 @@ def run_write(args: argparse.Namespace) -> int:
             )
         except (OSError, ValueError) as exc:
             raise CliError(f"la fiche n'a pas pu être écrite : {exc}") from None
-    print(f"Fiche écrite : {result.path}")
-    print(clean_display(result.short))
+    say(f"Fiche écrite : {result.path}")
+    say_block(result.short)
     return 0
 
 
@@ -89,5 +89,5 @@ def run_purge(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"{directory} : les fiches n'ont pas pu être effacées ({exc}).") from None
     days = args.older_than
-    print(f"{len(removed)} fiche(s) de plus de {days} jour(s) effacée(s) de {directory}.")
+    say(f"{len(removed)} fiche(s) de plus de {days} jour(s) effacée(s) de {directory}.")
     return 0
