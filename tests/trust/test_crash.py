@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -206,3 +207,156 @@ def test_kill_while_saving_notes(template_db: Path, tmp_path: Path) -> None:
             assert stored[note_id][1] is not None
     print(f"note kills: {NOTE_KILLS}, acknowledged notes kept: {len(acknowledged)}")
     assert len(acknowledged) > NOTE_KILLS  # the writers did get to write
+
+
+# -- purge and restore, killed ---------------------------------------------------------------
+PURGE_KILLS = 16
+RESTORE_KILLS = 16  # with the 50 above: 82 kills; 32 of them during purge and restore
+PURGED = "PURGEE-"
+SIDE = ("", "-wal", ".sauvegarde", ".sauvegarde-wal", ".avant-restauration")
+
+
+def _copy_with_sides(source: Path, target: Path) -> Path:
+    for suffix in (*SIDE, "-shm", ".sauvegarde.tmp", ".avant-restauration.tmp"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    for suffix in ("", ".sauvegarde"):
+        if source.with_name(source.name + suffix).exists():
+            shutil.copyfile(
+                source.with_name(source.name + suffix), target.with_name(target.name + suffix)
+            )
+            target.with_name(target.name + suffix).chmod(0o600)
+    return target
+
+
+def _files_holding(db: Path, needle: bytes) -> list[str]:
+    found = []
+    for suffix in SIDE:
+        path = db.with_name(db.name + suffix)
+        if path.exists() and needle in path.read_bytes():
+            found.append(path.name)
+    return found
+
+
+def _note_texts(db: Path) -> set[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return {r[0] for r in conn.execute("SELECT text FROM notes")}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def purge_base(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Path:
+    """30 town halls, a second import (so a backup), 40 notes of two years ago (one edited
+    since) that a purge erases, and recent notes that stay. All in the backup too."""
+    folder = tmp_path_factory.mktemp("purge")
+    db = copy_store(template_db, folder / "base.db")
+    first = folder / "a.csv"
+    first.write_text("\n".join(mairies_rows(30)) + "\n", encoding="utf-8")
+    assert run_cli(db, "import", str(first)).returncode == 0
+    old = "2020-01-01T10:00:00"
+    with Store(db) as store:
+        sids = [r[0] for r in store.conn.execute("SELECT id FROM structures ORDER BY id")]
+        with store.transaction() as conn:
+            for i in range(40):
+                conn.execute(
+                    "INSERT INTO notes(structure_id, created_at, text) VALUES (?, ?, ?)",
+                    (sids[i % len(sids)], old, f"{PURGED}{i:03d} " + "confidentiel " * (i * 20)),
+                )
+        from store.notes import add_note, edit_note
+
+        edit_note(store.conn, 1, "version récente d'une note ancienne, à garder")
+        for i in range(10):
+            add_note(store.conn, sids[i], f"GARDEE-{i:03d} note récente")
+    second = folder / "b.csv"
+    second.write_text("\n".join(mairies_rows(60)) + "\n", encoding="utf-8")
+    assert run_cli(db, "import", str(second)).returncode == 0  # backup: 30 + every note
+    assert _files_holding(db, PURGED.encode()) == ["base.db", "base.db.sauvegarde"]
+    return db
+
+
+def test_kill_during_purge(purge_base: Path, tmp_path: Path) -> None:
+    """Killed anywhere, a purge run again erases everything it should, everywhere, and
+    never loses a note it should keep."""
+    rng = random.Random(SEED + 3)
+    calibration = _copy_with_sides(purge_base, tmp_path / "calibration.db")
+    start = time.perf_counter()
+    done = run_cli(calibration, "notes", "purge", "--older-than", "24m", "--yes")
+    duration = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    assert _files_holding(calibration, PURGED.encode()) == []
+    kept = _note_texts(calibration)
+    assert len(kept) == 11
+
+    db = tmp_path / "run.db"
+    outcomes = {"finie": 0, "interrompue": 0}
+    for run in range(PURGE_KILLS):
+        _copy_with_sides(purge_base, db)
+        with Store(db) as holder:  # another window keeps the store open, notes in its WAL
+            from store.notes import add_note
+
+            sid = holder.conn.execute("SELECT id FROM structures LIMIT 1").fetchone()[0]
+            acknowledged = add_note(holder.conn, sid, f"ACK-{run} écrite avant la purge").text
+            delay = rng.uniform(0.05, duration * 1.1)
+            result = _kill_after(
+                cli_command(db, "notes", "purge", "--older-than", "24m", "--yes"), delay
+            )
+            outcomes["finie" if result.returncode == 0 else "interrompue"] += 1
+            assert integrity(db) == "ok"
+            assert kept | {acknowledged} <= _note_texts(db), f"a kept note lost (kill {run})"
+            if result.returncode == 0:
+                assert _files_holding(db, PURGED.encode()) == [], f"kill {run}"
+            again = run_cli(db, "notes", "purge", "--older-than", "24m", "--yes")
+            assert again.returncode == 0, again.stderr
+            assert _files_holding(db, PURGED.encode()) == [], f"purged text left (kill {run})"
+            assert _note_texts(db) == kept | {acknowledged}
+        _check_backup(db)
+    print(f"purge kills: {outcomes} (full run {duration:.2f} s)")
+    assert outcomes["interrompue"] > 0
+
+
+def test_kill_during_restore(purge_base: Path, tmp_path: Path) -> None:
+    """Killed anywhere, a restore leaves the store as before or restored, with every note
+    written since the backup, and brings back no purged text."""
+    rng = random.Random(SEED + 4)
+    base = _copy_with_sides(purge_base, tmp_path / "purged.db")
+    assert run_cli(base, "notes", "purge", "--older-than", "24m", "--yes").returncode == 0
+    before_count = snapshot(base)["structures"]
+    calibration = _copy_with_sides(base, tmp_path / "calibration.db")
+    start = time.perf_counter()
+    done = run_cli(calibration, "restore")
+    duration = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    restored_count = snapshot(calibration)["structures"]
+    assert (before_count, restored_count) == (60, 30)
+    kept = _note_texts(calibration)
+    assert kept == _note_texts(base) and len(kept) == 11
+
+    backup = sqlite3.connect(base.with_name(base.name + ".sauvegarde"))
+    in_backup = {r[0] for r in backup.execute("SELECT id FROM structures")}
+    backup.close()
+    db = tmp_path / "run.db"
+    outcomes = {"avant": 0, "restaurée": 0}
+    for run in range(RESTORE_KILLS):
+        _copy_with_sides(base, db)
+        with Store(db) as holder:
+            from store.notes import add_note
+
+            sid = next(  # a structure the backup does not have
+                r[0]
+                for r in holder.conn.execute("SELECT id FROM structures ORDER BY id")
+                if r[0] not in in_backup
+            )
+            acknowledged = add_note(holder.conn, sid, f"ACK-{run} écrite après l'import").text
+            delay = rng.uniform(0.05, duration * 1.1)
+            _kill_after(cli_command(db, "restore"), delay)
+            assert integrity(db) == "ok"
+            assert kept | {acknowledged} <= _note_texts(db), f"a note lost (kill {run})"
+            count = snapshot(db)["structures"]
+            # A structure the new note points to is kept (absent) when the backup lacks it.
+            assert count in (before_count, restored_count + 1), f"half restored (kill {run})"
+            outcomes["avant" if count == before_count else "restaurée"] += 1
+            assert _files_holding(db, PURGED.encode()) == [], f"purged text back (kill {run})"
+        _check_backup(db)
+    print(f"restore kills: {outcomes} (full run {duration:.2f} s)")
+    assert outcomes["avant"] and outcomes["restaurée"]
