@@ -122,6 +122,41 @@ def erase(
     return report
 
 
+def erase_note(
+    conn: sqlite3.Connection, store_path: Path | None, note_id: int, author: str | None = None
+) -> tuple[list[int], ErasureReport]:
+    """Erase a note and every version of it (the RGPD right to erasure): the ids erased and
+    the report. A shared note is also erased from the team: an `erased` event goes to the
+    team folder, and this laptop's file there loses its text (store/team.py)."""
+    chain = version_chain(conn, note_id) or [note_id]
+    shared = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT uuid FROM notes WHERE shared AND uuid IS NOT NULL AND {note_ids(chain).where}",
+            chain,
+        )
+    ]
+    if shared:
+        from .team_log import EventType, record_local
+
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for note_uuid in shared:
+                record_local(conn, EventType.ERASED, note_uuid, author)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    report = erase(conn, store_path, note_ids(chain))
+    if shared:
+        from .team import team_folder, write_own_file
+
+        if team_folder(conn) is not None:
+            write_own_file(conn)
+    return chain, report
+
+
 def finish_pending(store_conn: sqlite3.Connection, store_path: Path | None) -> bool:
     """Finish an erasure a killed process left half-done. True if there was one."""
     if not is_pending(store_conn):

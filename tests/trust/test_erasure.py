@@ -133,3 +133,26 @@ def test_purge_twice_is_a_no_op_and_cleans_a_copy_left_behind(
         assert main(["--db", str(fresh_db), "notes", "purge", "--older-than", "24m", "--yes"]) == 0
         assert holding(fresh_db, "VIEILLE-NOTE") == [] and not scratch.exists()
     assert "Aucune note plus ancienne" in capsys.readouterr().out
+
+
+def test_erasing_a_shared_note_erases_it_from_the_team_folder(
+    fresh_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "equipe"
+    folder.mkdir()
+    assert main(["--db", str(fresh_db), "import", str(MAIRIES)]) == 0
+    assert main(["--db", str(fresh_db), "equipe", "rejoindre", str(folder)]) == 0
+    with Store(fresh_db) as store:
+        sid = store.conn.execute("SELECT id FROM structures LIMIT 1").fetchone()[0]
+    args = ["--db", str(fresh_db), "note", "add", sid, "SECRET-PARTAGE Mme Y", "--partagee"]
+    assert main(args) == 0
+    assert main(["--db", str(fresh_db), "equipe", "synchroniser"]) == 0
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert any(b"SECRET-PARTAGE" in p.read_bytes() for p in files)
+    with Store(fresh_db) as store:
+        note_id = store.conn.execute("SELECT max(id) FROM notes").fetchone()[0]
+    assert main(["--db", str(fresh_db), "note", "effacer", str(note_id), "--yes"]) == 0
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert not any(b"SECRET-PARTAGE" in p.read_bytes() for p in files)
+    assert any(b'"erased"' in p.read_bytes() for p in files)
+    assert holding(fresh_db, "SECRET-PARTAGE") == []

@@ -105,6 +105,37 @@ async def test_notes_screen_edits_as_a_new_version_and_hides(make_app, tui_db: P
         assert sum(1 for n in history if n.hidden_at) == 1
 
 
+async def test_notes_screen_erases_a_note_for_real_after_confirmation(
+    make_app, tui_db: Path
+) -> None:
+    """x (never enter) asks, then erases the note and all its versions from the files."""
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "m")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NotesScreen)
+        first = pilot.app.screen.notes[0]
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")  # « Non »: nothing erased
+        await pilot.pause()
+        assert len(pilot.app.screen.notes) == 2
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NotesScreen)
+        assert [n.id for n in pilot.app.screen.notes] != [] and first.id not in [
+            n.id for n in pilot.app.screen.notes
+        ]
+    raw = b"".join(
+        p.read_bytes() for p in tui_db.parent.iterdir() if p.name.startswith(tui_db.name)
+    )
+    assert first.text.encode() not in raw
+
+
 async def test_settings_store_initials_and_theme(make_app, tui_db: Path) -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         await open_centre(pilot)

@@ -11,7 +11,15 @@ import sys
 from pathlib import Path
 
 from store.db import Store
-from store.erase import ErasureReport, Selection, count, erase, note_ids, older_than, version_chain
+from store.erase import (
+    ErasureReport,
+    Selection,
+    count,
+    erase,
+    erase_note,
+    older_than,
+    version_chain,
+)
 from store.notes import add_note, list_notes
 
 from .common import CliError, open_cli_store, private_output, require_structure_id
@@ -206,21 +214,20 @@ def run_erase(args: argparse.Namespace) -> int:
     """Erase a note and all its versions for real (the RGPD right to erasure)."""
     with open_cli_store(args) as store:
         chain = version_chain(store.conn, args.id)
-        if not chain:
-            report = _erase(store, note_ids([args.id]))  # finishes an interrupted run
-            if report.erased == 0:
-                raise CliError(f"note inconnue : {args.id} (déjà effacée ?).")
-        if not _confirm(
+        if chain and not _confirm(
             args,
             f"Effacer pour de bon la note {args.id} et ses {len(chain)} version(s) ? "
             "Elle ne pourra pas être retrouvée.",
             f"note {args.id} : confirmez l'effacement avec --yes.",
         ):
             return 0
-        report = _erase(store, note_ids(chain))
+        path = None if store.in_memory else Path(store.path)
+        erased, report = erase_note(store.conn, path, args.id, store.get_setting("author"))
+    if not chain:  # unknown here; an interrupted erasure of it was finished all the same
+        raise CliError(f"note inconnue : {args.id} (déjà effacée ?).")
     _say_erased(
         report,
-        f"Note {args.id} effacée pour de bon avec ses {len(chain)} version(s) "
+        f"Note {args.id} effacée pour de bon avec ses {len(erased)} version(s) "
         "(droit à l'effacement) : elle n'est plus dans la base, ni dans son journal, "
         "ni dans ses sauvegardes",
     )

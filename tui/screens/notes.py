@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -42,6 +43,8 @@ class NotesScreen(ModalScreen[str | None]):
         Binding("enter", "open", "Voir la structure", show=True, priority=False),
         Binding("e", "edit", "Modifier"),
         Binding("h,delete", "hide", "Masquer"),
+        # Never on enter: erasing is for the right to erasure, hiding for corrections.
+        Binding("x", "erase", "Effacer pour de bon", id="erase-note"),
     ]
 
     def __init__(self, structure_id: str | None = None) -> None:
@@ -54,7 +57,8 @@ class NotesScreen(ModalScreen[str | None]):
             yield Static("Mes notes", id="notes-title", markup=False)
             yield OptionList(id="notes-list")
             yield Static(
-                "entrée voir la structure · e modifier · h masquer · échap retour",
+                "entrée voir la structure · e modifier · h masquer · "
+                "x effacer pour de bon (droit à l'effacement) · échap retour",
                 id="notes-help",
                 markup=False,
             )
@@ -154,4 +158,44 @@ class NotesScreen(ModalScreen[str | None]):
 
     def _hidden(self) -> None:
         self.notify("Note masquée.")
+        self.reload()
+
+    def action_erase(self) -> None:
+        """Erase the note and all its versions for real, after a confirmation."""
+        note = self._selected()
+        if note is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.write_erased(note.id)
+
+        question = (
+            "Effacer pour de bon cette note et toutes ses versions, de la base et de ses "
+            "sauvegardes ? Elle ne pourra pas être retrouvée. (Pour une simple correction, "
+            "modifiez-la ou masquez-la.)"
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Effacer"), answered)
+
+    @work(thread=True, group="erase-note")
+    def write_erased(self, note_id: int) -> None:
+        from store.erase import erase_note
+
+        from ..writes import write_from_worker
+
+        path = Path(self.aig.db_path)
+        author = self.aig.settings.author
+        written, result = write_from_worker(
+            self.app,
+            self.aig.db_path,
+            lambda conn: erase_note(conn, path, note_id, author),
+            failure="La note n'a pas pu être effacée",
+        )
+        if written and result is not None:
+            self.app.call_from_thread(self._erased, len(result[0]))
+
+    def _erased(self, versions: int) -> None:
+        self.notify(
+            f"Note effacée pour de bon ({versions} version(s)) : base, journal et sauvegardes."
+        )
         self.reload()
