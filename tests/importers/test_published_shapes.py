@@ -70,7 +70,10 @@ def test_every_shape_is_read_as_data_inclusion_and_gives_the_same_store(
 _KIND = "structure 1 kind:"
 
 
-@pytest.mark.xfail(strict=True, reason="kind inferred before a separate services file is read")
+@pytest.mark.xfail(
+    strict=False,  # the kinds branch fixes it in the writer: then drop this mark and _KIND
+    reason="kind inferred before a separate services file is read",
+)
 def test_the_kind_does_not_depend_on_services_being_nested(tmp_path: Path) -> None:
     files = published.SHAPES["api-search"](tmp_path, "2026-11-30", None)
     with Store(tmp_path / "store.db") as store:
