@@ -28,7 +28,7 @@ _LIST_KEYS = ("items", "structures", "services", "results", "data")
 class Extract:
     read: int = 0
     kept: int = 0
-    ids: set[str] = field(default_factory=set)  # ids of the records kept
+    keys: set[tuple[str, str]] = field(default_factory=set)  # (source, id) of records kept
 
 
 def item_departement(item: dict[str, Any]) -> str | None:
@@ -39,6 +39,10 @@ def item_departement(item: dict[str, Any]) -> str | None:
             return dep
     nested = item.get("structure")
     return item_departement(nested) if isinstance(nested, dict) else None
+
+
+def _source(item: dict[str, Any]) -> str:
+    return str(item.get("source") or "")
 
 
 def _code(value: Any) -> str:
@@ -52,11 +56,11 @@ def extract_json(
     source: Path,
     target: Path,
     dep: str,
-    owners: set[str] | None = None,
+    owners: set[tuple[str, str]] | None = None,
     tick: Tick | None = None,
 ) -> Extract:
     """Write to `target`, as a JSON array, the records of `source` in `dep`, and those whose
-    `structure_id` is in `owners` (the services of the structures kept)."""
+    (source, `structure_id`) is in `owners` (the services of the structures kept)."""
     found = Extract()
     with target.open("w", encoding="utf-8") as out:
         out.write("[")
@@ -66,13 +70,13 @@ def extract_json(
                 tick(found.read)
             if not isinstance(item, dict):
                 continue
-            owner = str(item.get("structure_id") or "")
+            owner = (_source(item), str(item.get("structure_id") or ""))
             if item_departement(item) != dep and not (owners and owner in owners):
                 continue
             out.write(",\n" if found.kept else "\n")
             out.write(json.dumps(item, ensure_ascii=False))
             found.kept += 1
-            found.ids.add(str(item.get("id")))
+            found.keys.add((_source(item), str(item.get("id"))))
         out.write("\n]\n")
     if tick:
         tick(found.read)

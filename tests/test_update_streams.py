@@ -121,9 +121,11 @@ def test_update_keeps_one_departement_read_as_a_stream(
 def test_extract_keeps_services_of_kept_structures(tmp_path: Path) -> None:
     folder = _national(tmp_path)
     kept = extract_json(folder / "structures.json", tmp_path / "s.json", "75")
-    assert (kept.read, kept.kept, kept.ids) == (3, 2, {"st-lilas", "st-cidff"})
-    services = extract_json(folder / "services.json", tmp_path / "v.json", "75", kept.ids)
-    assert services.ids == {"sv-paniers", "sv-permanence"}
+    assert (kept.read, kept.kept) == (3, 2)
+    assert kept.keys == {("dora", "st-lilas"), ("emplois-de-linclusion", "st-cidff")}
+    owners = kept.keys | {("autre-source", "st-lyon")}  # the same id in another source
+    services = extract_json(folder / "services.json", tmp_path / "v.json", "75", owners)
+    assert {key[1] for key in services.keys} == {"sv-paniers", "sv-permanence"}
     written = json.loads((tmp_path / "v.json").read_text(encoding="utf-8"))
     assert [s["id"] for s in written] == ["sv-paniers", "sv-permanence"]
     assert item_departement({"code_postal": 6000.0}) == "06"  # a postcode read as a number

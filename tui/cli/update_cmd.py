@@ -213,7 +213,7 @@ def _extract(folder: Path, dep: str, progress: Progress) -> set[str]:
     found = {}
     for name, owners in (("structures.json", None), ("services.json", "structures.json")):
         source = folder / name
-        kept_ids = found[owners].ids if owners else None
+        kept_ids = found[owners].keys if owners else None
         found[name] = extract_json(source, folder / f"{dep}-{name}", dep, kept_ids, tick(name))
         progress.done()
         (folder / f"{dep}-{name}").replace(source)
