@@ -156,7 +156,20 @@ async def settle(pilot: Pilot) -> None:
         busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers)
         quiet = 0 if busy else quiet + 1
         if quiet >= 3:  # nothing started again over three message rounds
+            await _markdown_done(pilot)
             return
+
+
+async def _markdown_done(pilot: Pilot) -> None:
+    """Wait for Markdown widgets to finish rendering (they parse in a thread of their own,
+    not a Textual worker)."""
+    from textual.widgets import Markdown
+
+    for _ in range(3):
+        for widget in pilot.app.screen.query(Markdown):
+            async with widget.lock:
+                pass
+        await pilot.pause()
 
 
 def main_screen(pilot: Pilot) -> MainScreen:
