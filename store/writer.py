@@ -25,6 +25,7 @@ import functools
 import hashlib
 import itertools
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -110,6 +111,9 @@ def _digest(values: Iterable[object]) -> str:
     return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=10).hexdigest()
 
 
+_DEPARTEMENT = re.compile(r"\d{2,3}|2[AB]")
+
+
 def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
     """The structure's row, with its content hash (over its own fields only)."""
     row: dict[str, object] = {"id": sid, "source": record.source, "source_id": record.source_id}
@@ -125,9 +129,10 @@ def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
             value = value.strip() or None
         row[name] = value
     row["horaires_accueil"] = _hours(record.horaires_accueil)
-    if not row["departement"]:
+    # Coded fields hold codes only: a value from the data that is not one is derived again.
+    if not _DEPARTEMENT.fullmatch(str(row["departement"] or "")):
         row["departement"] = departement_of(record.code_insee) or departement_of(record.code_postal)
-    if not row["kind"]:
+    if row["kind"] not in kinds.BY_SLUG:
         row["kind"] = kinds.infer(
             record.nom,
             record.typologie,
