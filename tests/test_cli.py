@@ -63,6 +63,21 @@ def test_show_and_notes(loaded: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "Mairie de Melun" in out and "demander Mme B." in out
 
 
+def test_note_that_identifies_a_person_is_refused_unless_confirmed(
+    loaded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(capsys, loaded, "search", "melun", "--json")
+    sid = json.loads(out)["results"][0]["id"]
+    text = "Mme X, née le 12/03/1980, 06 12 34 56 78"
+    code, out, err = run(capsys, loaded, "note", "add", sid, text)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "semble identifier une personne" in err
+    assert "date de naissance" in err and "portable" in err and "--confirmer" in err
+    assert json.loads(run(capsys, loaded, "note", "list", "--json")[1])["notes"] == []
+    code, out, _ = run(capsys, loaded, "note", "add", sid, text, "--confirmer")
+    assert code == 0 and "ajoutée" in out
+
+
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [

@@ -237,3 +237,29 @@ async def test_no_demo_leaves_the_store_empty(tmp_path: Path) -> None:
         assert result_names(pilot) == []
     with Store(tmp_path / "vide.db") as store:
         assert store.is_empty()
+
+
+async def test_a_note_that_identifies_a_person_needs_confirmation(make_app, tui_db: Path) -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_centre(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        pilot.app.screen.query_one(TextArea).text = "Mme Dupont, née le 12/03/1980"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        confirm = pilot.app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "Cette note semble identifier une personne" in confirm.question
+        assert "« Mme Dupont »" in confirm.question
+        await pilot.press("n")  # « Reformuler »: back to the text, nothing saved
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NoteEditor)
+        with Store(tui_db) as store:
+            assert len(list_notes(store.conn)) == 2
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("o")  # « Enregistrer » quand même
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, MainScreen)
+    with Store(tui_db) as store:
+        assert list_notes(store.conn)[0].text == "Mme Dupont, née le 12/03/1980"

@@ -20,6 +20,7 @@ from store.erase import (
     older_than,
     version_chain,
 )
+from store.identifying import identifying, warning
 from store.notes import add_note, list_notes
 
 from .common import CliError, open_cli_store, private_output, require_structure_id
@@ -49,6 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--partagee",
         action="store_true",
         help="partager la note avec l'équipe (dossier d'équipe) ; sinon elle reste privée",
+    )
+    add.add_argument(
+        "--confirmer",
+        action="store_true",
+        help="enregistrer même si la note semble identifier une personne",
     )
     add.set_defaults(func=run_add)
 
@@ -96,6 +102,12 @@ def _note_id(text: str) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    findings = identifying(args.text)
+    if findings and not args.confirmer:
+        raise CliError(
+            f"{warning(findings)} Rien n'a été enregistré : reformulez, ou confirmez avec "
+            "--confirmer."
+        )
     with open_cli_store(args) as store:
         sid = require_structure_id(store, args.id)
         author = args.author or store.get_setting("author")

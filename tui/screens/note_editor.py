@@ -21,6 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 from textual.worker import get_current_worker
 
+from store.identifying import identifying, warning
+
 from .confirm import ConfirmScreen
 
 # save(conn, text, shared): shared notes go to the team folder (store/team.py).
@@ -137,6 +139,23 @@ class NoteEditor(ModalScreen[str | None]):
         if text == self.initial.strip():
             self._close(None)
             return
+        findings = identifying(text)
+        if findings:  # a person named or identified: the worker must confirm (issue 13)
+
+            def answered(confirmed: bool | None) -> None:
+                if confirmed:
+                    self._save(text)
+                else:
+                    self._status("Reformulez la note : une initiale suffit (« Mme B. »).")
+
+            question = f"{warning(findings)}\n\nEnregistrer quand même ?"
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Enregistrer", no="Reformuler"), answered
+            )
+            return
+        self._save(text)
+
+    def _save(self, text: str) -> None:
         if self.save_operation is None or self.db_path is None:
             self._close(text)
             return
