@@ -135,6 +135,10 @@ class Store:
                     from .communes import load_communes
 
                     load_communes(conn)
+                if any("CREATE TABLE structure_places" in st for st in MIGRATIONS[number]):
+                    from .places import replace_all
+
+                    replace_all(conn)  # a store from before: group its places once
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _check_version(self) -> int:

@@ -278,6 +278,21 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE journal RENAME COLUMN created_at TO day",
         "CREATE INDEX journal_day ON journal(day)",
     ],
+    # 8 — one place, one row: records of the same place grouped at write time (store/places.py)
+    [
+        """CREATE TABLE place_keys (
+            key TEXT NOT NULL,
+            structure_id TEXT NOT NULL,
+            PRIMARY KEY (key, structure_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX place_keys_structure ON place_keys(structure_id)",
+        """CREATE TABLE structure_places (
+            structure_id TEXT PRIMARY KEY,
+            place TEXT NOT NULL,
+            receives_public INTEGER NOT NULL DEFAULT 1
+        ) WITHOUT ROWID""",
+        "CREATE INDEX structure_places_place ON structure_places(place)",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,6 +36,7 @@ from .communes import departement_of
 from .hours import normalize_hours
 from .ids import service_id, structure_id
 from .models import LIST_FIELDS, SERVICE_FIELDS, STRUCTURE_FIELDS, Reject, StructureRecord
+from .places import forget_structures, place_structures
 from .search import index_entry, refresh_terms, unindex_structures
 from .tags import tag_rows, untag_structures
 
@@ -523,6 +524,7 @@ class RecordWriter:
                     [v for s in part for v in services.get(str(s["id"]), ())],
                     replace=not added,
                 )
+            place_structures(conn, [str(s["id"]) for s in structures])
 
     def _by_rowid(self, ids: Sequence[str]) -> list[int]:
         """The rowids (`num`) of the given structures, in increasing order."""
@@ -618,6 +620,7 @@ def _delete_structures(
         return
     unindex_structures(conn, ids)
     untag_structures(conn, ids)
+    forget_structures(conn, ids)
     pairs = [(sid,) for sid in ids]
     conn.executemany("DELETE FROM services WHERE structure_id = ?", pairs)
     conn.executemany("DELETE FROM structures WHERE id = ?", pairs)
