@@ -1,9 +1,20 @@
 """Orientation: from a need and a place to the structures to suggest, each with its reasons.
 
+Every need recognised in the sentence ("il a perdu son travail et ne peut plus payer le
+loyer": a job, the rent) is answered in its own group (`NeedGroup`). Within a group:
+- only structures within the reach of the place (store/reach.py: about 30 km in a city,
+  50 km in the countryside) are proposed, never farther ones to fill the list;
+- the good fits come first, nearest first; places that receive the public before head
+  offices (store/places.py); for tonight's needs (shelter, violence) what is open now first;
+- records of one place from several sources are one row, with their sources;
+- when no structure of the kind the need calls for is known within reach, the group says so
+  (« Aucune structure « Point conseil budget » connue à moins de 30 km de Toulouse. ») and
+  gives the fallbacks the embedded data always has: the mairie of the commune (for its
+  CCAS) and the nearest France Services.
+
 Candidates come from the `structure_tags` side index (store/tags.py): structures whose kind,
-name, or (services') thématiques fit the need, in the départements around the place — an
-indexed lookup, never a scan. They are then scored on fit, distance (same département when a
-structure has no coordinates), zone d'éligibilité, opening hours and data freshness.
+name, or (services') thématiques fit a need, in the départements and the box of the reach —
+an indexed lookup, never a scan.
 """
 
 from __future__ import annotations
@@ -13,8 +24,9 @@ import json
 import math
 import sqlite3
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import dates
 from . import kinds as kinds_mod
@@ -22,22 +34,34 @@ from .communes import Commune, haversine_km, resolve_place
 from .hours import state
 from .lines import LineAnswer, answers
 from .needs import Interpretation, interpret
+from .places import Member, PlaceInfo, members_of, places_of
+from .reach import RURAL_KM, Reach, reach_of
 from .text import normalize
 from .vocab.thematiques import label as theme_label
 
 FIRST_CLASS = frozenset({"pimms", "france-services", "ecrivain-public", "epicerie-solidaire"})
 MAX_WANTED = 6  # kinds and thématiques taken from the interpretation
 MIN_SHARE = 0.3  # ... when their score is at least this share of the best one
-# Widened until enough candidates; beyond the last, a suggestion is of no use to the person
-# (a worker in Bordeaux is not helped by a point-justice 500 km away).
-RADII_KM = (25.0, 70.0, MAX_KM := 200.0)
-NEAR_DEPS_KM = 70.0  # a structure without coordinates counts only in a département this near
+MAX_NEEDS = 4  # groups of one answer
+MAX_KM = RURAL_KM  # nothing is ever proposed farther than the widest reach
+GOOD_FIT = 0.75  # a candidate is a good fit at this share of the group's best fit
+MAIN_KIND = 0.75  # ... and answers the need itself when its kind has this share
 OUTSIDE_ZONE_KM = 25.0  # outside its zone of eligibility: shown only this near (data may lag)
-RESERVED_SHARE = 0.5  # a need's best structure is kept among the first when its fit is this
 NO_COORDS_SAME_DEP = 0.3  # proximity credit of a structure known only by its département
-# Fit (squared, relative to the best recognised need) dominates: a worker who typed "écrivain
-# public" wants one, even a little farther than a PIMMS next door.
+# Needs of tonight: what is open now comes first, and a closed place says until when.
+TONIGHT_KINDS = frozenset({"hebergement", "accueil-de-jour"})
+TONIGHT_THEMES = frozenset(
+    {
+        "logement-hebergement--rechercher-une-solution-dhebergement-temporaire",
+        "famille--surmonter-conflits-separation-violence",
+    }
+)
+SOON = dt.timedelta(hours=2)  # "reachable now": open, or opening within this delay
+# Within a fit tier, the score only breaks ties (distance comes first).
 WEIGHTS = {"fit": 0.7, "proximity": 0.18, "open": 0.06, "fresh": 0.03, "zone": 0.03}
+
+
+# -- what is returned --------------------------------------------------------------------------
 
 
 @dataclass
@@ -56,6 +80,16 @@ class Suggestion:
     hours: str | None
     score: float
     reasons: list[str] = field(default_factory=list)
+    need: str = ""  # key of the need group it answers
+    sources: list[str] = field(default_factory=list)  # datasets that know this place
+    same_place: list[str] = field(default_factory=list)  # other records of this place
+    receives_public: bool = True
+    fallback: bool = False  # given because nothing of the kind is known within reach
+
+    @property
+    def place_ids(self) -> list[str]:
+        """Every record of this place (its notes are this place's notes)."""
+        return [self.id, *self.same_place]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -66,6 +100,65 @@ class Suggestion:
             "distance_km": None if self.distance_km is None else round(self.distance_km, 2),
             "open_now": self.open_now,
             "reasons": self.reasons,
+            "group": self.need,
+            "sources": self.sources,
+            "same_place": self.same_place,
+            "fallback": self.fallback,
+        }
+
+
+@dataclass(frozen=True)
+class Need:
+    """One need of the sentence: what the worker said, and what answers it."""
+
+    key: str  # the kind that answers it best ("france-travail"), or a thématique code
+    words: str  # what was typed for it ("perdu travail"); "" when chosen by hand
+    kinds: dict[str, float]  # kind -> share of the best
+    thematiques: dict[str, float]
+
+    @property
+    def label(self) -> str:
+        if self.key in kinds_mod.BY_SLUG:
+            return short_label(self.key)
+        return theme_label(self.key)
+
+    @property
+    def tonight(self) -> bool:
+        return bool(TONIGHT_KINDS & set(self.kinds) or TONIGHT_THEMES & set(self.thematiques))
+
+    @property
+    def tags(self) -> list[str]:
+        return [f"kind:{k}" for k in self.kinds] + list(self.thematiques)
+
+
+@dataclass
+class NeedGroup:
+    need: Need
+    suggestions: list[Suggestion]
+    reach_km: float | None  # None without a place
+    missing: str | None = None  # « Aucune structure « … » connue à moins de N km de … »
+    fallbacks: list[Suggestion] = field(default_factory=list)
+    # Places that answer this need too but are shown in an earlier group (one row per place).
+    see_above: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.need.label
+
+    @property
+    def rows(self) -> list[Suggestion]:
+        return self.suggestions + self.fallbacks
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "need": self.need.key,
+            "label": self.need.label,
+            "words": self.need.words,
+            "radius_km": self.reach_km,
+            "missing": self.missing,
+            "suggestions": [s.id for s in self.suggestions],
+            "fallbacks": [s.id for s in self.fallbacks],
+            "see_above": [s.id for s in self.see_above],
         }
 
 
@@ -74,9 +167,10 @@ class Orientation:
     need: str
     interpretation: Interpretation
     location: Commune | None
-    suggestions: list[Suggestion]
+    groups: list[NeedGroup] = field(default_factory=list)
     wanted_kinds: dict[str, float] = field(default_factory=dict)
     wanted_thematiques: dict[str, float] = field(default_factory=dict)
+    reach: Reach | None = None
     # National lines for the need, shown before every structure (115, 3919 then 17…).
     lines: list[LineAnswer] = field(default_factory=list)
 
@@ -85,6 +179,11 @@ class Orientation:
         """A need of tonight or of danger: its lines come first, and it is never answered
         "not understood" or "nothing found"."""
         return self.interpretation.urgent
+
+    @property
+    def suggestions(self) -> list[Suggestion]:
+        """Every row, group after group (a place appears once)."""
+        return [s for g in self.groups for s in g.rows]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -100,6 +199,8 @@ class Orientation:
             ],
             "urgent": self.urgent,
             "lines": [line.as_json() for line in self.lines],
+            "reach_km": self.reach.km if self.reach else None,
+            "groups": [g.as_json() for g in self.groups],
             "suggestions": [s.as_json() for s in self.suggestions],
         }
 
@@ -111,6 +212,10 @@ def short_label(slug: str) -> str:
 
 def format_km(km: float) -> str:
     return (f"{km:.1f}" if km < 10 else f"{km:.0f}").replace(".", ",") + " km"
+
+
+def missing_text(need: Need, reach_km: float, place: Commune) -> str:
+    return f"Aucune structure « {need.label} » connue à moins de {reach_km:.0f} km de {place.nom}."
 
 
 # -- where to look -----------------------------------------------------------------------------
@@ -159,7 +264,15 @@ def departements_near(conn: sqlite3.Connection, place: Commune, radius_km: float
     return deps + sorted(found - {place.dep})
 
 
-# -- the wanted tags ---------------------------------------------------------------------------
+def _box(place: Commune, radius_km: float) -> tuple[float, float, float, float] | None:
+    if place.lat is None or place.lon is None:
+        return None
+    dlat = radius_km / 111.0
+    dlon = radius_km / (111.0 * max(math.cos(math.radians(place.lat)), 0.2))
+    return (place.lat - dlat, place.lat + dlat, place.lon - dlon, place.lon + dlon)
+
+
+# -- the needs of a sentence -------------------------------------------------------------------
 
 
 def _wanted(scored: Sequence[tuple[str, float]]) -> dict[str, float]:
@@ -170,16 +283,109 @@ def _wanted(scored: Sequence[tuple[str, float]]) -> dict[str, float]:
     return {k: s / best for k, s in scored[:MAX_WANTED] if s >= MIN_SHARE * best}
 
 
-def _candidates(
+def _need(key_words: str, kinds: dict[str, float], themes: dict[str, float]) -> Need | None:
+    if kinds:
+        key = max(kinds, key=lambda k: (kinds[k], k in FIRST_CLASS))
+    elif themes:
+        key = max(themes, key=themes.__getitem__)
+    else:
+        return None
+    return Need(key, key_words, kinds, themes)
+
+
+def needs_of(
+    interpretation: Interpretation,
+    kinds: Sequence[str] | None = None,
+    thematiques: Sequence[str] | None = None,
+) -> list[Need]:
+    """The needs of a sentence, in the order they were said: one per phrase of the vocabulary
+    recognised (its kinds and thématiques), phrases answered by the same kind together.
+
+    `kinds` / `thematiques`, when given, replace what was recognised (the worker removed or
+    added some): then there is one need, made of them."""
+    if kinds is not None or thematiques is not None:
+        wanted_kinds = dict.fromkeys(kinds, 1.0) if kinds is not None else {}
+        wanted_themes = dict.fromkeys(thematiques, 1.0) if thematiques is not None else {}
+        if kinds is None:
+            wanted_kinds = _wanted(interpretation.kinds)
+        if thematiques is None:
+            wanted_themes = _wanted(interpretation.thematiques)
+        need = _need("", wanted_kinds, wanted_themes)
+        return [need] if need else []
+    needs: dict[str, Need] = {}
+    for typed, phrase in interpretation.matched:
+        part = interpret(phrase)
+        need = _need(typed, _wanted(part.kinds), _wanted(part.thematiques))
+        if need is None:
+            continue
+        same = needs.get(need.key)
+        if same is not None:
+            need = Need(
+                same.key,
+                same.words if typed in same.words.split(", ") else f"{same.words}, {typed}",
+                _merge(same.kinds, need.kinds),
+                _merge(same.thematiques, need.thematiques),
+            )
+        needs[need.key] = need
+    if not needs:
+        need = _need("", _wanted(interpretation.kinds), _wanted(interpretation.thematiques))
+        return [need] if need else []
+    return list(needs.values())[:MAX_NEEDS]
+
+
+def _merge(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    merged = dict(a)
+    for key, value in b.items():
+        merged[key] = max(merged.get(key, 0.0), value)
+    return merged
+
+
+# -- candidates --------------------------------------------------------------------------------
+
+
+class TagRow(NamedTuple):
+    """A structure as the tag index knows it: enough to place it and to know what it is for."""
+
+    structure_id: str
+    departement: str
+    latitude: float | None
+    longitude: float | None
+    tags: frozenset[str]
+
+
+class StructureRow(NamedTuple):
+    """The columns of a structure that orientation reads."""
+
+    id: str
+    nom: str
+    kind: str
+    commune: str | None
+    code_postal: str | None
+    code_insee: str | None
+    departement: str | None
+    adresse: str | None
+    telephone: str | None
+    latitude: float | None
+    longitude: float | None
+    horaires_accueil: str | None
+    date_maj: str | None
+    zone_intervention: str | None
+    geo_approx: int
+    source: str
+
+
+_COLUMNS = ", ".join(StructureRow._fields)
+
+
+def _tag_rows(
     conn: sqlite3.Connection,
     tags: list[str],
     deps: list[str] | None,
     box: tuple[float, float, float, float] | None,
     cap: int = 20000,
-) -> list[tuple]:
-    """(id, departement, latitude, longitude, "tag|tag…") of the structures carrying a wanted
-    tag, in the départements and box given (kept when without coordinates). Only the
-    structure_tags index is read."""
+) -> list[TagRow]:
+    """The structures carrying a wanted tag, in the départements and box given (kept when
+    without coordinates). Only the structure_tags index is read."""
     sql = (
         "SELECT structure_id, departement, latitude, longitude, group_concat(tag, '|')"
         f" FROM structure_tags WHERE tag IN ({','.join('?' * len(tags))})"
@@ -196,56 +402,53 @@ def _candidates(
         params += box
     sql += " GROUP BY structure_id LIMIT ?"
     params.append(cap)
-    return conn.execute(sql, params).fetchall()
+    return [
+        TagRow(sid, dep, lat, lon, frozenset(found.split("|")))
+        for sid, dep, lat, lon, found in conn.execute(sql, params)
+    ]
 
 
-def _box(place: Commune, radius_km: float) -> tuple[float, float, float, float] | None:
-    if place.lat is None or place.lon is None:
-        return None
-    dlat = radius_km / 111.0
-    dlon = radius_km / (111.0 * max(math.cos(math.radians(place.lat)), 0.2))
-    return (place.lat - dlat, place.lat + dlat, place.lon - dlon, place.lon + dlon)
-
-
-_COLUMNS = (
-    "id, nom, kind, commune, code_postal, code_insee, departement, adresse, telephone,"
-    " latitude, longitude, horaires_accueil, date_maj, zone_intervention, geo_approx"
-)
-
-
-def _structures(conn: sqlite3.Connection, ids: list[str]) -> list[tuple]:
-    rows: list[tuple] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows += conn.execute(
+def _structures(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, StructureRow]:
+    wanted = list(ids)
+    rows: dict[str, StructureRow] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in conn.execute(
             f"SELECT {_COLUMNS} FROM structures WHERE absent = 0 AND id IN "
             f"({','.join('?' * len(chunk))})",
             chunk,
-        ).fetchall()
+        ):
+            structure = StructureRow(*row)
+            rows[structure.id] = structure
     return rows
-
-
-# -- scoring -----------------------------------------------------------------------------------
 
 
 @dataclass
 class _Candidate:
-    row: tuple
+    """One structure considered for one need."""
+
+    structure_id: str
     fit: float
+    kind_fit: float
     group: str
     theme: str | None
     distance_km: float | None
     proximity: float
+    distance_key: float  # for ordering: km, or a stand-in for a structure without coordinates
+    row: StructureRow | None = None
+    place: PlaceInfo | None = None
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
     open_now: bool | None = None
+    soon: bool = False  # open now or within SOON
     hours: str | None = None
     outside_zone: bool = False
 
 
 def _fit(
-    tags: set[str], own_kind: str | None, kinds: dict[str, float], themes: dict[str, float]
-) -> tuple[float, str, str | None]:
+    tags: frozenset[str], own_kind: str | None, kinds: dict[str, float], themes: dict[str, float]
+) -> tuple[float, float, str, str | None]:
+    """(fit, kind fit, the kind it is suggested as, the thématique that fits)."""
     kind_fit, group = 0.0, own_kind or ""
     for tag in tags:
         if tag.startswith("kind:"):
@@ -260,21 +463,59 @@ def _fit(
     fit = max(kind_fit, 0.6 * theme_fit) + 0.05 * min(kind_fit, theme_fit)
     if group in FIRST_CLASS and kind_fit:
         fit += 0.03
-    return min(fit, 1.0), group, theme
+    return min(fit, 1.0), kind_fit, group, theme
 
 
-def _proximity(row: tuple, place: Commune | None) -> tuple[float | None, float]:
+def _where(
+    lat: float | None,
+    lon: float | None,
+    dep: str | None,
+    insee: str | None,
+    place: Commune | None,
+    reach_km: float,
+) -> tuple[float | None, float, float]:
+    """(distance in km, proximity credit, ordering key) of a structure from the place."""
     if place is None:
-        return None, 0.5
-    lat, lon, dep = row[9], row[10], row[6]
+        return None, 0.5, 0.0
     if lat is not None and lon is not None and place.lat is not None and place.lon is not None:
         km = haversine_km(place.lat, place.lon, lat, lon)
-        return km, 1.0 / (1.0 + km / 8.0)
-    if row[5] and row[5] == place.insee:
-        return None, 0.8
+        return km, 1.0 / (1.0 + km / 8.0), km
+    if insee and insee == place.insee:
+        return None, 0.8, 1.0  # in the commune itself, address unknown
     if dep and dep == place.dep:
-        return None, NO_COORDS_SAME_DEP
-    return None, 0.05
+        return None, NO_COORDS_SAME_DEP, reach_km  # somewhere in the département
+    return None, 0.05, reach_km + 1.0
+
+
+def _candidates(
+    tag_rows: list[TagRow],
+    need: Need,
+    place: Commune | None,
+    reach_km: float,
+    near_deps: set[str],
+) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for row in tag_rows:
+        fit, kind_fit, group, theme = _fit(row.tags, None, need.kinds, need.thematiques)
+        if fit <= 0.0:
+            continue
+        km, proximity, key = _where(
+            row.latitude, row.longitude, row.departement, None, place, reach_km
+        )
+        if place is not None:
+            if km is not None and km > reach_km:
+                continue
+            if km is None and row.departement not in near_deps:
+                continue  # no address, and its département is beyond reach
+        found.append(_Candidate(row.structure_id, fit, kind_fit, group, theme, km, proximity, key))
+    return found
+
+
+def _quick_score(c: _Candidate) -> float:
+    return WEIGHTS["fit"] * c.fit**2 + WEIGHTS["proximity"] * c.proximity
+
+
+# -- scoring details ---------------------------------------------------------------------------
 
 
 def _freshness(date_maj: str | None, now: dt.datetime) -> tuple[float, str | None]:
@@ -320,21 +561,60 @@ def _eligibility(
     return None
 
 
-def _hours_reason(text: str | None, now: dt.datetime) -> tuple[bool | None, float, str | None]:
+def _clock(moment: dt.datetime) -> str:
+    """9 h, 9 h 30, 14 h."""
+    return f"{moment.hour} h" + (f" {moment.minute:02d}" if moment.minute else "")
+
+
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def closed_until(opens_at: dt.datetime, now: dt.datetime) -> str:
+    """« fermé jusqu'à demain 9 h », « fermé jusqu'à 14 h », « fermé jusqu'à lundi 9 h »."""
+    days = (opens_at.date() - now.date()).days
+    if days == 0:
+        when = _clock(opens_at)
+    elif days == 1:
+        when = f"demain {_clock(opens_at)}"
+    elif days < 7:
+        when = f"{_DAYS[opens_at.weekday()]} {_clock(opens_at)}"
+    else:
+        when = f"le {opens_at.strftime('%d/%m')} {_clock(opens_at)}"
+    return f"fermé jusqu'à {when}"
+
+
+@dataclass(frozen=True)
+class _Opening:
+    open_now: bool | None  # None: the hours do not say
+    score: float
+    soon: bool  # open now, or opening within SOON
+    reason: str | None
+
+
+def _opening(text: str | None, now: dt.datetime) -> _Opening:
+    """Open now only when the hours say so; closed: until when."""
     hs = state(text, now)
     if hs.open_now is None:
-        return None, 0.3, None
+        return _Opening(None, 0.3, False, None)
     if hs.open_now:
         if hs.closes_at is not None and hs.closes_at.date() == now.date():
-            return True, 1.0, f"ouvert jusqu'à {hs.closes_at.strftime('%H:%M')}"
-        return True, 1.0, "ouvert"
-    if hs.opens_at is not None and (hs.opens_at - now) <= dt.timedelta(hours=24):
-        return False, 0.5, hs.label.replace("Fermé · ouvre", "fermé, ouvre")
-    return False, 0.0, hs.label.replace("Fermé · ouvre", "fermé, ouvre").replace("Fermé", "fermé")
+            return _Opening(True, 1.0, True, f"ouvert jusqu'à {hs.closes_at.strftime('%H:%M')}")
+        return _Opening(True, 1.0, True, "ouvert")
+    if hs.opens_at is None:
+        return _Opening(False, 0.0, False, "fermé")
+    soon = hs.opens_at - now <= SOON
+    score = 0.5 if hs.opens_at - now <= dt.timedelta(hours=24) else 0.0
+    return _Opening(False, score, soon, closed_until(hs.opens_at, now))
 
 
-def _services_info(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, list]]:
-    info: dict[str, dict[str, list]] = {}
+@dataclass
+class _ServicesInfo:
+    zones: list[list[str]] = field(default_factory=list)
+    hours: list[str] = field(default_factory=list)
+
+
+def _services_info(conn: sqlite3.Connection, ids: list[str]) -> dict[str, _ServicesInfo]:
+    info: dict[str, _ServicesInfo] = {}
     if not ids:
         return info
     marks = ",".join("?" * len(ids))
@@ -343,11 +623,119 @@ def _services_info(conn: sqlite3.Connection, ids: list[str]) -> dict[str, dict[s
         f"WHERE structure_id IN ({marks})",
         ids,
     ):
-        entry = info.setdefault(sid, {"zones": [], "hours": []})
-        entry["zones"].append(_zone_codes(zone))
+        entry = info.setdefault(sid, _ServicesInfo())
+        entry.zones.append(_zone_codes(zone))
         if hours:
-            entry["hours"].append(hours)
+            entry.hours.append(hours)
     return info
+
+
+def _finish(
+    c: _Candidate,
+    services: _ServicesInfo,
+    place: Commune | None,
+    now: dt.datetime,
+    need: Need,
+) -> None:
+    """Score, opening state and reasons of a candidate whose structure row is read."""
+    row = c.row
+    assert row is not None
+    hours_text = row.horaires_accueil or next(iter(services.hours), None)
+    opening = _opening(hours_text, now)
+    fresh, fresh_reason = _freshness(row.date_maj, now)
+    eligible = _eligibility(services.zones, _zone_codes(row.zone_intervention), place)
+    zone_score = {True: 1.0, None: 0.5, False: 0.0}[eligible]
+    c.score = (
+        _quick_score(c)
+        + WEIGHTS["open"] * opening.score
+        + WEIGHTS["fresh"] * fresh
+        + WEIGHTS["zone"] * zone_score
+    )
+    if eligible is False:
+        c.score -= 0.4  # outside its zone: the person cannot go there
+        c.outside_zone = True
+    c.open_now, c.soon, c.hours = opening.open_now, opening.soon, hours_text
+    reasons = [short_label(row.kind)]
+    if c.group != row.kind and c.group:
+        reasons.append(short_label(c.group))
+    if row.kind == "mairie" and "ccas" in need.kinds:
+        reasons.append("CCAS : s'adresser à la mairie")
+    if c.theme:
+        text = theme_label(c.theme)
+        reasons.append(text[:1].lower() + text[1:])
+    reasons += _place_reasons(c, row, place)
+    if opening.reason:
+        reasons.append(opening.reason)
+    if eligible is True:
+        reasons.append("zone d'éligibilité : oui")
+    elif eligible is False:
+        reasons.append("hors de sa zone d'éligibilité")
+    if c.place is not None and not c.place.receives_public:
+        reasons.append("siège ou adresse administrative : sans accueil du public")
+    if fresh_reason:
+        reasons.append(fresh_reason)
+    c.reasons = reasons
+
+
+def _place_reasons(c: _Candidate, row: StructureRow, place: Commune | None) -> list[str]:
+    if c.distance_km is not None and row.geo_approx and row.commune:
+        # Placed at its commune's centre: say where, the distance is only approximate.
+        return [f"à {row.commune} (≈ {format_km(c.distance_km)})"]
+    if c.distance_km is not None:
+        return [format_km(c.distance_km)]
+    if place is not None and row.code_insee and row.code_insee == place.insee:
+        return [f"à {row.commune or place.nom}"]
+    if place is not None and row.departement and row.departement == place.dep:
+        return [f"même département ({row.departement})"]
+    if place is not None and row.departement:
+        return [f"département voisin ({row.departement})"]
+    return []
+
+
+def _order(c: _Candidate, best_fit: float, tonight: bool) -> tuple:
+    """Outside its zone last; good fits first, nearest first; places receiving the public
+    before head offices; tonight, what can be reached now first."""
+    good = c.fit >= GOOD_FIT * best_fit
+    public = c.place is None or c.place.receives_public
+    return (
+        c.outside_zone,
+        not good,
+        not public,
+        tonight and not c.soon,
+        c.distance_key,
+        -c.score,
+        c.row.nom if c.row else "",
+    )
+
+
+def _suggestion(c: _Candidate, need: Need, members: list[Member], fallback: bool) -> Suggestion:
+    row = c.row
+    assert row is not None
+    sources = sorted({m.source for m in members} | {row.source})
+    return Suggestion(
+        id=row.id,
+        nom=row.nom,
+        kind=row.kind,
+        group=c.group or row.kind,
+        commune=row.commune,
+        code_postal=row.code_postal,
+        departement=row.departement,
+        adresse=row.adresse,
+        telephone=row.telephone,
+        distance_km=c.distance_km,
+        open_now=c.open_now,
+        hours=c.hours,
+        score=round(c.score, 4),
+        reasons=c.reasons,
+        need=need.key,
+        sources=sources,
+        same_place=[m.id for m in members if m.id != row.id],
+        receives_public=c.place is None or c.place.receives_public,
+        fallback=fallback,
+    )
+
+
+# -- orient ------------------------------------------------------------------------------------
 
 
 def orient(
@@ -360,7 +748,8 @@ def orient(
     kinds: Sequence[str] | None = None,
     thematiques: Sequence[str] | None = None,
 ) -> Orientation:
-    """Suggestions for `need` near a place (a commune name, postcode, or Commune).
+    """Suggestions for `need` near a place (a commune name, postcode, or Commune), one group
+    per need of the sentence.
 
     `kinds` / `thematiques`, when given, replace what was recognised in the need (the worker
     removed or added some). Raises UnknownPlace / AmbiguousPlace for a place it cannot pin.
@@ -370,170 +759,175 @@ def orient(
     if isinstance(near, Commune):
         place = near
     interpretation = interpret(need)
-    wanted_kinds = _wanted(interpretation.kinds)
-    wanted_themes = _wanted(interpretation.thematiques)
-    if kinds is not None:
-        wanted_kinds = dict.fromkeys(kinds, 1.0)
-    if thematiques is not None:
-        wanted_themes = dict.fromkeys(thematiques, 1.0)
-    result = Orientation(need, interpretation, place, [], wanted_kinds, wanted_themes)
+    needs = needs_of(interpretation, kinds, thematiques)
+    result = Orientation(need, interpretation, place)
     result.lines = answers(interpretation.lines, now)
-    tags = [f"kind:{k}" for k in wanted_kinds] + list(wanted_themes)
-    if not tags:
+    result.wanted_kinds = _merge_all(n.kinds for n in needs)
+    result.wanted_thematiques = _merge_all(n.thematiques for n in needs)
+    if not needs:
         return result
+    reach = reach_of(conn, place) if place is not None else None
+    result.reach = reach
+    reach_km = reach.km if reach else math.inf
+    deps = departements_near(conn, place, reach_km) if place and reach else None
+    box = _box(place, reach_km) if place and reach else None
+    tags = sorted({t for n in needs for t in n.tags})
+    tag_rows = _tag_rows(conn, tags, deps, box)
+    near_deps = set(deps or ())
 
-    radii: Sequence[float | None] = RADII_KM if place is not None else (None,)
-    near_deps = set(departements_near(conn, place, NEAR_DEPS_KM)) if place else set()
-    ranked: list[tuple[float, str, str]] = []
-    for radius in radii:
-        deps = departements_near(conn, place, radius) if place and radius else None
-        box = _box(place, radius) if place and radius else None
-        ranked = []
-        for sid, dep, lat, lon, found in _candidates(conn, tags, deps, box):
-            fit, group, theme = _fit(set(found.split("|")), None, wanted_kinds, wanted_themes)
-            row = (sid, None, None, None, None, None, dep, None, None, lat, lon)
-            km, proximity = _proximity(row, place)
-            if radius is not None and km is not None and km > radius:
+    per_need = max(1, math.ceil(limit / len(needs)))
+    shortlists: list[list[_Candidate]] = []
+    for n in needs:
+        found = _candidates(tag_rows, n, place, reach_km, near_deps)
+        best = max((c.fit for c in found), default=0.0)
+        # The good fits, nearest first, then the rest by score: enough to fill the group
+        # after places are merged and head offices put after.
+        found.sort(key=lambda c: (c.fit < GOOD_FIT * best, c.distance_key, -_quick_score(c)))
+        shortlists.append(found[: 3 * per_need + 15])
+    rows = _structures(conn, {c.structure_id for sl in shortlists for c in sl})
+    place_of = places_of(conn, list(rows))
+    services = _services_info(conn, list(rows))
+    shown: dict[str, Suggestion] = {}  # place -> its row, shown in an earlier group
+    for n, shortlist in zip(needs, shortlists, strict=True):
+        group = NeedGroup(n, [], reach.km if reach else None)
+        kept = [c for c in shortlist if c.structure_id in rows]
+        for c in kept:
+            c.row = rows[c.structure_id]
+            c.place = place_of[c.structure_id]
+            _finish(c, services.get(c.structure_id, _ServicesInfo()), place, now, n)
+        if place is not None:
+            # Outside its zone of eligibility and not next door: the person cannot go there.
+            kept = [
+                c
+                for c in kept
+                if not c.outside_zone
+                or (c.distance_km is not None and c.distance_km <= OUTSIDE_ZONE_KM)
+            ]
+        best = max((c.fit for c in kept), default=0.0)
+        kept.sort(key=lambda c: _order(c, best, n.tonight))
+        chosen: list[_Candidate] = []
+        seen: set[str] = set()
+        for c in kept:
+            if len(chosen) >= per_need:
+                break
+            key = c.place.place if c.place else c.structure_id
+            if key in seen:
+                continue  # another record of a place already in this group
+            seen.add(key)
+            if key in shown:
+                if shown[key] not in group.see_above:
+                    group.see_above.append(shown[key])
                 continue
-            if place is not None and km is None and dep not in near_deps:
-                continue  # no address, and its département is too far to say
-            score = WEIGHTS["fit"] * fit**2 + WEIGHTS["proximity"] * proximity
-            ranked.append((score, sid, found))
-        if len(ranked) >= limit:
-            break
-
-    ranked.sort(key=lambda r: -r[0])
-    picked = {sid: found for _, sid, found in ranked[: 3 * limit + 20]}
-    shortlist: list[_Candidate] = []
-    for row in _structures(conn, list(picked)):
-        tagged = set(picked[row[0]].split("|"))
-        fit, group, theme = _fit(tagged, row[2], wanted_kinds, wanted_themes)
-        km, proximity = _proximity(row, place)
-        score = WEIGHTS["fit"] * fit**2 + WEIGHTS["proximity"] * proximity
-        shortlist.append(_Candidate(row, fit, group, theme, km, proximity, score))
-    services = _services_info(conn, [c.row[0] for c in shortlist])
-    for c in shortlist:
-        _finish(c, services.get(c.row[0], {}), place, now, wanted_kinds)
-    if place is not None:
-        # Outside its zone of eligibility and not next door: the person cannot go there.
-        shortlist = [
-            c
-            for c in shortlist
-            if not c.outside_zone
-            or (c.distance_km is not None and c.distance_km <= OUTSIDE_ZONE_KM)
-        ]
-    shortlist.sort(key=lambda c: (-c.score, c.distance_km or 0.0, c.row[1]))
-    chosen = _with_every_need(shortlist, picked, wanted_kinds, wanted_themes, limit)
-    result.suggestions = [_suggestion(c) for c in chosen]
+            chosen.append(c)
+        members = members_of(conn, {c.place.place for c in chosen if c.place})
+        for c in chosen:
+            key = c.place.place if c.place else c.structure_id
+            suggestion = _suggestion(c, n, members.get(key, []), False)
+            group.suggestions.append(suggestion)
+            shown[key] = suggestion
+        if place is not None and reach is not None:
+            answered = any(c.kind_fit >= MAIN_KIND for c in chosen) or any(
+                _answers(s, n) for s in group.see_above
+            )
+            if not answered:
+                group.missing = missing_text(n, reach.km, place)
+                group.fallbacks = _fallbacks(conn, n, place, now, shown, group)
+        result.groups.append(group)
     return result
 
 
-def _facets(wanted: dict[str, float], prefix: str = "") -> list[str]:
-    return [prefix + k for k, share in wanted.items() if share >= RESERVED_SHARE][:3]
+def _answers(s: Suggestion, need: Need) -> bool:
+    return need.kinds.get(s.group, 0.0) >= MAIN_KIND or need.kinds.get(s.kind, 0.0) >= MAIN_KIND
 
 
-def _with_every_need(
-    ranked: list[_Candidate],
-    tags_of: dict[str, str],
-    kinds: dict[str, float],
-    themes: dict[str, float],
-    limit: int,
-) -> list[_Candidate]:
-    """The best `limit` candidates, but each recognised need keeps its best structure.
-
-    "Plus rien à manger et refaire ses papiers" near Melun: six France Services close by
-    would otherwise push the food bank of the département out of the list.
-    """
-    facets = _facets(kinds, "kind:") + _facets(themes)
-    kept: list[_Candidate] = []
-    for facet in facets[: max(1, limit // 2)]:
-        for c in ranked:
-            if facet in tags_of[c.row[0]].split("|"):
-                if c not in kept and (not kept or c.fit >= RESERVED_SHARE):
-                    kept.append(c)
-                break
-    for c in ranked:
-        if len(kept) >= limit:
-            break
-        if c not in kept:
-            kept.append(c)
-    kept = kept[:limit]
-    return sorted(kept, key=lambda c: (-c.score, c.distance_km or 0.0, c.row[1]))
+def _merge_all(parts: Iterable[dict[str, float]]) -> dict[str, float]:
+    merged: dict[str, float] = {}
+    for part in parts:
+        merged = _merge(merged, part)
+    return merged
 
 
-def _finish(
-    c: _Candidate,
-    services: dict[str, list],
-    place: Commune | None,
+# -- fallbacks ---------------------------------------------------------------------------------
+
+
+def _fallbacks(
+    conn: sqlite3.Connection,
+    need: Need,
+    place: Commune,
     now: dt.datetime,
-    wanted_kinds: dict[str, float] | None = None,
-) -> None:
-    row = c.row
-    hours_text = row[11] or next(iter(services.get("hours", [])), None)
-    open_now, open_score, hours_reason = _hours_reason(hours_text, now)
-    fresh, fresh_reason = _freshness(row[12], now)
-    eligible = _eligibility(services.get("zones", []), _zone_codes(row[13]), place)
-    zone_score = {True: 1.0, None: 0.5, False: 0.0}[eligible]
-    c.score += (
-        WEIGHTS["open"] * open_score + WEIGHTS["fresh"] * fresh + WEIGHTS["zone"] * zone_score
-    )
-    if eligible is False:
-        c.score -= 0.4  # outside its zone: the person cannot go there
-        c.outside_zone = True
-    c.open_now, c.hours = open_now, hours_text
-    reasons = [short_label(row[2])]
-    if c.group != row[2]:
-        reasons.append(short_label(c.group))
-    if row[2] == "mairie" and "ccas" in (wanted_kinds or {}):
-        reasons.append("CCAS : s'adresser à la mairie")
-    if c.theme:
-        text = theme_label(c.theme)
-        reasons.append(text[:1].lower() + text[1:])
-    if c.distance_km is not None and row[14] and row[3]:
-        # Placed at its commune's centre: say where, the distance is only approximate.
-        reasons.append(f"à {row[3]} (≈ {format_km(c.distance_km)})")
-    elif c.distance_km is not None:
-        reasons.append(format_km(c.distance_km))
-    elif place is not None and row[5] and row[5] == place.insee:
-        reasons.append(f"à {row[3] or place.nom}")
-    elif place is not None and row[6] and row[6] == place.dep:
-        reasons.append(f"même département ({row[6]})")
-    elif place is not None and row[6]:
-        reasons.append(f"département voisin ({row[6]})")
-    if hours_reason:
-        reasons.append(hours_reason)
-    if eligible is True:
-        reasons.append("zone d'éligibilité : oui")
-    elif eligible is False:
-        reasons.append("hors de sa zone d'éligibilité")
-    if fresh_reason:
-        reasons.append(fresh_reason)
-    c.reasons = reasons
+    shown: dict[str, Suggestion],
+    group: NeedGroup,
+) -> list[Suggestion]:
+    """What always exists in the embedded data: the mairie of the commune (for its CCAS),
+    the nearest France Services. A place already shown is named in `group.see_above`."""
+    found: list[tuple[_Candidate, str]] = []
+    mairie = conn.execute(
+        "SELECT id FROM structures WHERE code_insee = ? AND kind = 'mairie' AND absent = 0"
+        " ORDER BY nom LIMIT 1",
+        (place.insee,),
+    ).fetchone()
+    if mairie:
+        found.append((_fallback_candidate(mairie[0], place), "CCAS : s'adresser à la mairie"))
+    nearest = _nearest_of_kind(conn, "france-services", place, group.reach_km or RURAL_KM)
+    if nearest is not None:
+        found.append((nearest, "la France Services la plus proche"))
+    rows = _structures(conn, [c.structure_id for c, _ in found])
+    place_of = places_of(conn, list(rows))
+    services = _services_info(conn, list(rows))
+    chosen: list[tuple[_Candidate, str]] = []
+    for c, why in found:
+        if c.structure_id not in rows:
+            continue
+        c.row, c.place = rows[c.structure_id], place_of[c.structure_id]
+        if c.place.place in shown:
+            if shown[c.place.place] not in group.see_above:
+                group.see_above.append(shown[c.place.place])
+            continue
+        c.group = c.row.kind
+        c.distance_km, c.proximity, c.distance_key = _where(
+            c.row.latitude, c.row.longitude, c.row.departement, c.row.code_insee, place, 0.0
+        )
+        _finish(c, services.get(c.structure_id, _ServicesInfo()), place, now, need)
+        if why not in c.reasons:
+            c.reasons.insert(1, why)
+        chosen.append((c, why))
+    members = members_of(conn, {c.place.place for c, _ in chosen if c.place})
+    suggestions = []
+    for c, _ in chosen:
+        key = c.place.place if c.place else c.structure_id
+        suggestion = _suggestion(c, need, members.get(key, []), True)
+        shown[key] = suggestion
+        suggestions.append(suggestion)
+    return suggestions
 
 
-def _suggestion(c: _Candidate) -> Suggestion:
-    row = c.row
-    return Suggestion(
-        id=row[0],
-        nom=row[1],
-        kind=row[2],
-        group=c.group,
-        commune=row[3],
-        code_postal=row[4],
-        departement=row[6],
-        adresse=row[7],
-        telephone=row[8],
-        distance_km=c.distance_km,
-        open_now=c.open_now,
-        hours=c.hours,
-        score=round(c.score, 4),
-        reasons=c.reasons,
-    )
+def _fallback_candidate(structure_id: str, place: Commune) -> _Candidate:
+    return _Candidate(structure_id, 0.0, 0.0, "", None, None, 0.0, 0.0)
+
+
+def _nearest_of_kind(
+    conn: sqlite3.Connection, kind: str, place: Commune, reach_km: float
+) -> _Candidate | None:
+    """The nearest structure of a kind within reach (by the tag index), looking near first."""
+    if place.lat is None or place.lon is None:
+        return None
+    lat, lon = place.lat, place.lon
+    for radius in (reach_km / 3, reach_km):
+        deps = departements_near(conn, place, radius)
+        distances = [
+            (haversine_km(lat, lon, r.latitude, r.longitude), r.structure_id)
+            for r in _tag_rows(conn, [f"kind:{kind}"], deps, _box(place, radius))
+            if r.latitude is not None and r.longitude is not None
+        ]
+        distances = [(km, sid) for km, sid in distances if km <= radius]
+        if distances:
+            return _fallback_candidate(min(distances)[1], place)
+    return None
 
 
 def grouped(suggestions: Sequence[Suggestion]) -> list[tuple[str, list[Suggestion]]]:
-    """Suggestions grouped by the kind they are suggested as, groups in order of their best."""
+    """Suggestions grouped by the need they answer, groups in order."""
     groups: dict[str, list[Suggestion]] = {}
     for s in suggestions:
-        groups.setdefault(s.group, []).append(s)
+        groups.setdefault(s.need or s.group, []).append(s)
     return list(groups.items())

@@ -38,8 +38,9 @@ def test_need_and_place_give_the_nearest_fitting_structure_with_reasons(loaded: 
     assert first.nom == "Épicerie solidaire La Fourmi (fictif)"
     assert first.reasons[0] == "Épicerie solidaire ou sociale"
     assert any(r.endswith(" km") and "," in r for r in first.reasons)  # "3,0 km"
-    # The one in Montpellier fits as well but is far: after.
-    assert names(result).index("Épicerie solidaire du Lez (fictif)") > 0
+    # The one in Montpellier fits as well but is 200 km away: beyond reach, never proposed.
+    assert "Épicerie solidaire du Lez (fictif)" not in names(result)
+    assert result.reach is not None and result.reach.km == 30
 
 
 def test_open_now_is_computed_from_the_hours(loaded: Store) -> None:
@@ -109,13 +110,16 @@ def test_no_place_and_unknown_need(loaded: Store) -> None:
     assert orient(loaded.conn, "xyzzy plugh", "Toulouse").suggestions == []
 
 
-def test_nothing_farther_than_the_widest_radius_is_suggested(loaded: Store) -> None:
+def test_nothing_beyond_reach_is_suggested(loaded: Store) -> None:
     # The only PIMMS are in Toulouse and Lyon, 400+ km from Sarcelles: of no use there.
     assert orient(loaded.conn, "PIMMS", "Sarcelles", now=TUESDAY_10).suggestions == []
-    # Within the widest radius, a PIMMS farther than the first ones is still suggested.
-    near_lyon = orient(loaded.conn, "PIMMS", "Saint-Étienne", now=TUESDAY_10).suggestions
-    assert [s.nom for s in near_lyon] == ["PIMMS Médiation Presqu'île (fictif)"]
-    assert near_lyon[0].distance_km is not None and 40 < near_lyon[0].distance_km < MAX_KM
+    # Lyon is 50 km from Saint-Étienne, a city (reach 30 km): said missing, not proposed.
+    near_lyon = orient(loaded.conn, "PIMMS", "Saint-Étienne", now=TUESDAY_10)
+    assert "PIMMS Médiation Presqu'île (fictif)" not in names(near_lyon)
+    assert near_lyon.groups[0].missing == (
+        "Aucune structure « PIMMS » connue à moins de 30 km de Saint-Étienne."
+    )
+    assert all(s.distance_km is None or s.distance_km <= MAX_KM for s in near_lyon.suggestions)
 
 
 def _write(store: Store, records: list[StructureRecord]) -> None:
@@ -158,8 +162,11 @@ def test_each_need_of_a_sentence_keeps_its_best_structure(store: Store) -> None:
     )
     need = "elle n'a plus rien à manger et doit refaire ses papiers"
     result = orient(store.conn, need, "Melun", limit=5, now=TUESDAY_10)
-    assert len(result.suggestions) == 5
-    assert "Banque alimentaire de Seine-et-Marne (fictif)" in names(result)
+    assert [g.need.key for g in result.groups] == ["aide-alimentaire", "france-services"]
+    assert [s.nom for s in result.groups[0].suggestions] == [
+        "Banque alimentaire de Seine-et-Marne (fictif)"
+    ]
+    assert len(result.groups[1].suggestions) == 3  # 5 rows shared between two needs
     # One need alone: the list is the nearest France Services, nothing reserved.
     alone = orient(store.conn, "refaire ses papiers", "Melun", limit=5, now=TUESDAY_10)
     assert all(s.kind == "france-services" for s in alone.suggestions)
@@ -247,7 +254,8 @@ def test_places(loaded: Store) -> None:
 
 def test_absent_structures_are_not_suggested(loaded: Store) -> None:
     loaded.conn.execute("UPDATE structures SET absent = 1 WHERE nom LIKE 'Vestiaire%'")
-    assert orient(loaded.conn, "vêtements", "Toulouse").suggestions == []
+    result = orient(loaded.conn, "vêtements", "Toulouse")
+    assert [s for s in result.suggestions if not s.fallback] == []
 
 
 def test_candidates_are_found_through_the_index(loaded: Store) -> None:
@@ -328,27 +336,23 @@ def test_cli_orient_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code = main(["--db", str(db), "orient", "ecrivain public", "--near", "Toulouse", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert set(out) == {
-        "need",
-        "location",
-        "kinds",
-        "thematiques",
-        "urgent",
-        "lines",
-        "suggestions",
-    }
+    assert {"need", "location", "kinds", "thematiques", "urgent", "lines", "suggestions"} <= set(
+        out
+    )
+    assert list(out).index("lines") < list(out).index("suggestions")
+    assert list(out)[-1] == "suggestions"
+    assert out["reach_km"] == 30
+    assert out["groups"][0]["need"] == "ecrivain-public"
+    assert out["groups"][0]["radius_km"] == 30
+    assert out["groups"][0]["suggestions"][0] == out["suggestions"][0]["id"]
     assert set(out["location"]) == {"commune", "insee", "lat", "lon"}
     assert set(out["kinds"][0]) == {"kind", "label", "score"}
     assert set(out["thematiques"][0]) == {"code", "label", "score"}
-    assert set(out["suggestions"][0]) == {
-        "id",
-        "nom",
-        "kind",
-        "commune",
-        "distance_km",
-        "open_now",
-        "reasons",
-    }
+    assert {"id", "nom", "kind", "commune", "distance_km", "open_now", "reasons"} <= set(
+        out["suggestions"][0]
+    )
+    assert out["suggestions"][0]["sources"] == [SOURCE]
+    assert out["suggestions"][0]["group"] == "ecrivain-public"
     assert out["kinds"][0]["kind"] == "ecrivain-public"
 
 
@@ -364,7 +368,7 @@ def test_cli_orient_text_and_errors(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert err.count("\n") == 1 and "Précisez" in err and "Traceback" not in err
     assert main(["--db", str(db), "orient", "PIMMS", "--near", "Sarcelles"]) == 0
     out = capsys.readouterr().out
-    assert "Aucune structure pour ce besoin à moins de 200 km de Sarcelles" in out
+    assert "Aucune structure « PIMMS » connue à moins de 30 km de Sarcelles." in out
     assert main(["--db", str(db), "orient", "PIMMS", "--near", "Seine-Saint-Denis"]) == 1
     err = capsys.readouterr().err
     assert "est un département (93)" in err and err.count("\n") == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from store.lines import heading, no_local_structure
-from store.orientation import MAX_KM, Orientation, grouped, orient, short_label
+from store.orientation import NeedGroup, Orientation, Suggestion, orient, short_label
 from store.text import clean_display
 from store.vocab.thematiques import label as theme_label
 
@@ -42,41 +42,18 @@ def run(args: argparse.Namespace) -> int:
     say(f"Besoin compris : {kinds}" + (f" — {themes}" if themes else ""))
     print_lines(result)
     if result.location:
-        say(f"Près de : {result.location.nom} ({result.location.dep})")
+        reach = f" (rayon {result.reach.km:.0f} km)" if result.reach else ""
+        say(f"Près de : {result.location.nom} ({result.location.dep}){reach}")
     if not result.suggestions and result.lines:
-        where = f" à moins de {MAX_KM:.0f} km de {result.location.nom}" if result.location else ""
+        where = f" à moins de {result.reach.km:.0f} km" if result.reach else ""
         say(no_local_structure(result.lines, where))
-        return 0
-    if not result.suggestions and result.location:
-        say(
-            f"Aucune structure pour ce besoin à moins de {MAX_KM:.0f} km de "
-            f"{result.location.nom} dans la base. Si elle ne couvre pas ce territoire, "
-            "ajoutez son annuaire : aiguillage import FICHIER (ou aiguillage update)."
-        )
-        return 0
-    if not result.suggestions:
+    elif not result.suggestions and not result.location:
         say("Aucune structure trouvée pour ce besoin dans la base.")
-        return 0
-    if result.lines:
+    if result.lines and result.suggestions:
         say()
         say("Structures")
-    for kind, suggestions in grouped(result.suggestions):
-        say()
-        say(short_label(kind))
-        for s in suggestions:
-            say(f"  {clean_display(s.nom)}  [{s.id}]")
-            say(f"    {clean_display(' · '.join(s.reasons))}")
-            contact = " · ".join(
-                clean_display(p)
-                for p in (
-                    s.adresse,
-                    " ".join(x for x in (s.code_postal, s.commune) if x),
-                    s.telephone,
-                )
-                if p
-            )
-            if contact:
-                say(f"    {contact}")
+    for group in result.groups:
+        print_group(group, several=len(result.groups) > 1)
     return 0
 
 
@@ -88,3 +65,45 @@ def print_lines(result: Orientation) -> None:
     say(heading(result.lines, result.urgent))
     for answer in result.lines:
         say(f"  ☎ {clean_display(answer.numero)}  {clean_display(answer.summary())}")
+
+
+def print_group(group: NeedGroup, *, several: bool) -> None:
+    words = f" (« {clean_display(group.need.words)} »)" if several and group.need.words else ""
+    say()
+    say(f"{clean_display(group.label)}{words}")
+    if group.missing:
+        say(f"  {clean_display(group.missing)}")
+    elif not group.suggestions and not group.see_above:
+        say("  Aucune structure pour ce besoin dans la base.")
+    for s in group.suggestions:
+        print_suggestion(s)
+    if group.fallbacks:
+        say("  À défaut, près de la personne :")
+    for s in group.fallbacks:
+        print_suggestion(s)
+    if group.see_above:
+        names = ", ".join(clean_display(s.nom) for s in group.see_above)
+        say(f"  Aussi pour ce besoin (voir plus haut) : {names}")
+    if group.missing and not group.fallbacks and not group.see_above:
+        say(
+            "  Si la base ne couvre pas ce territoire, ajoutez son annuaire : "
+            "aiguillage import FICHIER (ou aiguillage update)."
+        )
+
+
+def print_suggestion(s: Suggestion) -> None:
+    say(f"  {clean_display(s.nom)}  [{s.id}]")
+    say(f"    {clean_display(' · '.join(s.reasons))}")
+    contact = " · ".join(
+        clean_display(p)
+        for p in (
+            s.adresse,
+            " ".join(x for x in (s.code_postal, s.commune) if x),
+            s.telephone,
+        )
+        if p
+    )
+    if contact:
+        say(f"    {contact}")
+    if len(s.sources) > 1:
+        say(f"    sources : {clean_display(', '.join(s.sources))}")

@@ -33,7 +33,7 @@ from store.db import Store
 from store.journal import JournalEntry, log_orientation
 from store.lines import heading, no_local_structure
 from store.needs import Interpretation, interpret
-from store.orientation import Orientation, Suggestion, grouped, orient, short_label
+from store.orientation import Orientation, Suggestion, orient, short_label
 from store.queries import get_structure
 from store.text import clean_display
 from store.vocab.thematiques import label as theme_label
@@ -315,7 +315,7 @@ class OrientationScreen(Screen[None]):
             note += " " + no_local_structure(message.result.lines)
         self.query_one("#note", Static).update(note)
         self._show_lines(message.result)
-        self._fill(message.result.suggestions)
+        self._fill(message.result)
 
     def _show_lines(self, result: Orientation) -> None:
         """The national lines, above every structure, one compact line each."""
@@ -334,14 +334,36 @@ class OrientationScreen(Screen[None]):
             text.append("  " + _line(answer.summary(short=True)))
         block.update(text)
 
-    def _fill(self, suggestions: list[Suggestion]) -> None:
+    def _fill(self, result: Orientation) -> None:
         results = self.query_one("#results", OptionList)
         highlighted = results.highlighted_option.id if results.highlighted_option else None
+        suggestions = result.suggestions
         self.suggestions = {s.id: s for s in suggestions}
         options: list[Option | None] = []
-        for kind, members in grouped(suggestions):
-            options.append(Option(Text(short_label(kind), style="bold underline"), disabled=True))
-            options.extend(Option(self._prompt(s), id=s.id) for s in members)
+        several = len(result.groups) > 1
+        for group in result.groups:
+            title = group.label
+            if several and group.need.words:
+                title += f" (« {group.need.words} »)"
+            options.append(Option(Text(_line(title), style="bold underline"), disabled=True))
+            if group.missing:
+                options.append(Option(Text(_line(group.missing), style="italic"), disabled=True))
+            options.extend(Option(self._prompt(s), id=s.id) for s in group.suggestions)
+            if group.fallbacks:
+                options.append(
+                    Option(Text("À défaut, près de la personne :", style="dim"), disabled=True)
+                )
+                options.extend(Option(self._prompt(s), id=s.id) for s in group.fallbacks)
+            if group.see_above:
+                names = ", ".join(s.nom for s in group.see_above)
+                options.append(
+                    Option(
+                        Text(
+                            _line(f"Aussi pour ce besoin (voir plus haut) : {names}"), style="dim"
+                        ),
+                        disabled=True,
+                    )
+                )
         results.clear_options()
         results.add_options(options)
         if highlighted and highlighted in self.suggestions:
