@@ -27,7 +27,15 @@ from .schema import SCHEMA_VERSION
 
 SNAPSHOT_FILE = "data/defaults.json.gz"
 # What an import writes, in the order the rows are loaded; the search index by its rowid.
-TABLES = ("sources", "structures", "services", "structure_tags", "search_terms")
+TABLES = (
+    "sources",
+    "structures",
+    "services",
+    "structure_tags",
+    "search_terms",
+    "place_keys",
+    "structure_places",
+)
 FTS_TABLE = "structures_fts"
 FTS_COLUMNS = ("rowid", "nom", "lieu", "services")
 _TAG_COLUMNS = ("tag", "departement", "structure_id")
@@ -47,6 +55,7 @@ _NOT_ROW_CODE = frozenset(
         "store/queries.py",
         "store/backup.py",
         "store/paths.py",
+        "store/reach.py",
     }
 )
 
