@@ -214,8 +214,13 @@ def format_km(km: float) -> str:
     return (f"{km:.1f}" if km < 10 else f"{km:.0f}").replace(".", ",") + " km"
 
 
-def missing_text(need: Need, reach_km: float, place: Commune) -> str:
-    return f"Aucune structure « {need.label} » connue à moins de {reach_km:.0f} km de {place.nom}."
+def missing_text(need: Need, reach_km: float, place: Commune, lines: bool = False) -> str:
+    """What is missing within reach. With national lines (an urgent need is never answered
+    « Aucune structure »), the lines above come first."""
+    where = f"connue à moins de {reach_km:.0f} km de {place.nom}"
+    if lines:
+        return f"Pas de structure « {need.label} » {where} : appelez d'abord les numéros ci-dessus."
+    return f"Aucune structure « {need.label} » {where}."
 
 
 # -- where to look -----------------------------------------------------------------------------
@@ -830,7 +835,7 @@ def orient(
                 _answers(s, n) for s in group.see_above
             )
             if not answered:
-                group.missing = missing_text(n, reach.km, place)
+                group.missing = missing_text(n, reach.km, place, bool(result.lines))
                 group.fallbacks = _fallbacks(conn, n, place, now, shown, group)
         result.groups.append(group)
     return result

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         say()
         say("Structures")
     for group in result.groups:
-        print_group(group, several=len(result.groups) > 1)
+        print_group(group, several=len(result.groups) > 1, lines=bool(result.lines))
     return 0
 
 
@@ -67,13 +67,13 @@ def print_lines(result: Orientation) -> None:
         say(f"  ☎ {clean_display(answer.numero)}  {clean_display(answer.summary())}")
 
 
-def print_group(group: NeedGroup, *, several: bool) -> None:
+def print_group(group: NeedGroup, *, several: bool, lines: bool) -> None:
     words = f" (« {clean_display(group.need.words)} »)" if several and group.need.words else ""
     say()
     say(f"{clean_display(group.label)}{words}")
     if group.missing:
         say(f"  {clean_display(group.missing)}")
-    elif not group.suggestions and not group.see_above:
+    elif not group.suggestions and not group.see_above and not lines:
         say("  Aucune structure pour ce besoin dans la base.")
     for s in group.suggestions:
         print_suggestion(s)
