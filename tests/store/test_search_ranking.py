@@ -145,3 +145,16 @@ def test_kind_filter(directory: Store) -> None:
 
 def test_limit_is_respected(directory: Store) -> None:
     assert len(names(directory, "mairie", limit=3)) == 3
+
+
+@pytest.mark.parametrize("prefix", ["épi", "epi", "ÉPI", "Épic", "epic"])
+def test_accented_and_unaccented_prefixes_find_the_same(directory: Store, prefix: str) -> None:
+    """A prefix typed with or without its accent (« épi » / « epi ») reaches both spellings."""
+    found = set(names(directory, prefix, limit=20))
+    assert {"Épicerie sociale de Melun", "Epicerie solidaire Episol Melun"} <= found
+
+
+def test_accented_prefix_of_a_second_word(directory: Store) -> None:
+    assert names(directory, "restos du cœ")[0].startswith("Restos du Cœur")
+    assert names(directory, "ecrivain pub")[0] == "Écrivain public - Passerelles"
+    assert names(directory, "écri")[0] == "Écrivain public - Passerelles"
