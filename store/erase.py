@@ -137,12 +137,11 @@ def erase_note(
         )
     ]
     if shared:
-        from .team_log import EventType, record_local
+        from .team_log import record_erasures
 
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for note_uuid in shared:
-                record_local(conn, EventType.ERASED, note_uuid, author)
+            record_erasures(conn, shared, author)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -150,10 +149,13 @@ def erase_note(
             raise
     report = erase(conn, store_path, note_ids(chain))
     if shared:
-        from .team import team_folder, write_own_file
+        from .team import TeamError, team_folder, write_own_file
 
-        if team_folder(conn) is not None:
-            write_own_file(conn)
+        # The folder may be unmounted: the erased event is recorded, and the next
+        # synchronisation rewrites this laptop's file without the text.
+        with contextlib.suppress(TeamError):
+            if team_folder(conn) is not None:
+                write_own_file(conn)
     return chain, report
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from store.db import Store
+from store.erase import erase as erase_files
+from store.erase import erase_note, note_ids
 from store.models import StructureRecord
 from store.notes import add_note, edit_note, hide_note, list_notes
 from store.team import join, own_file, read_folder, synchronise
-from store.team_log import record_erasures
 from store.writer import ImportReport, write_records
 
 COMMUNES = [
@@ -49,17 +50,10 @@ def _open(path: Path, source: str = "dora", with_ids: bool = True) -> Store:
     return store
 
 
-def _erase(store: Store) -> callable:
+def _erase(store: Store) -> Callable[[Sequence[int]], None]:
     """The store's erasure of notes by id, whole version chains (as `note effacer` does)."""
 
     def erase(ids: Sequence[int]) -> None:
-        try:
-            from store.erase import erase as erase_files
-            from store.erase import note_ids
-        except ImportError:  # TEMP until store/erase.py lands
-            for nid in sorted(ids, reverse=True):
-                store.conn.execute("DELETE FROM notes WHERE id = ?", (nid,))
-            return
         erase_files(store.conn, Path(store.path), note_ids(list(ids)))
 
     return erase
@@ -179,12 +173,9 @@ def test_an_erasure_removes_the_text_from_every_laptop_and_the_folder(team) -> N
     assert any(secret in t for t in _shared_texts(c))
 
     # Laptop A (not the author) erases it: the whole note, every version.
-    chain = a.conn.execute("SELECT id, uuid FROM notes WHERE text LIKE ?", (f"%{secret}%",))
-    ids, uuids = zip(*chain.fetchall(), strict=True)
-    assert len(ids) == 2
-    with a.transaction() as conn:
-        record_erasures(conn, list(uuids), "AB")
-    _erase(a)(list(ids))
+    target = next(n for n in list_notes(a.conn) if secret in n.text)
+    erased, _ = erase_note(a.conn, Path(a.path), target.id, "AB")
+    assert len(erased) == 2  # the note and its first version
     for _ in range(2):
         for store in (a, c, b):
             _sync(store)
