@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from store.models import Reject, StructureRecord
 
@@ -74,6 +75,59 @@ class Format:
     # Optional step with the store, between parsing and writing (e.g. attaching services to
     # structures already stored): returns the records to write and extra rejects.
     prepare: Prepare | None = None
+
+
+# The longest line a text file may have (characters): a file with a longer one is refused
+# rather than read whole into memory (a 1 MB gzip can hold gigabytes on one line).
+MAX_LINE_CHARS = 4 * 1024 * 1024
+_CHUNK = 1 << 20
+
+
+def text_encoding(path: Path) -> str:
+    """'utf-8-sig' or 'cp1252', found by reading the file in chunks (memory bounded);
+    NUL bytes and undecodable files are refused."""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252_ok, utf8_ok = True, True
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise ImportFailure(
+                    path, "le fichier contient des octets nuls : ce n'est pas du texte."
+                )
+            if utf8_ok:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            if not utf8_ok and cp1252_ok:
+                try:
+                    chunk.decode("cp1252")
+                except UnicodeDecodeError:
+                    cp1252_ok = False
+    if utf8_ok:
+        try:
+            utf8.decode(b"", final=True)
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    if cp1252_ok:
+        return "cp1252"
+    raise ImportFailure(path, "encodage de texte non reconnu.")
+
+
+def capped_lines(handle: TextIO, path: Path, limit: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """The lines of a text stream, refusing one longer than `limit` characters before it is
+    read whole."""
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise ImportFailure(
+                path,
+                f"ligne de plus de {limit} caractères : ce n'est pas un fichier de lignes.",
+                f"ligne {number}",
+            )
+        yield line
 
 
 def read_text(path: Path) -> str:

@@ -8,14 +8,14 @@ their line number for reject messages. Data-entry templates mark rows to skip wi
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from store.text import normalize
 
-from .base import ImportFailure, read_text
+from .base import ImportFailure, capped_lines, text_encoding
 from .fields import text
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -50,14 +50,17 @@ def csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         if head.startswith(b"\x1f\x8b"):
             raise ImportFailure(path, "fichier compressé (gzip) : décompressez-le d'abord.")
         raise ImportFailure(path, "fichier binaire : ce n'est pas un tableau CSV.")
-    content = read_text(path)
-    first = content.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(content, newline=""), delimiter=sniff_delimiter(first))
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as exc:
-        raise ImportFailure(path, f"CSV illisible ({exc}).", f"ligne {reader.line_num}") from None
+    # Streamed: memory stays flat whatever the number of rows, and a line is capped.
+    with path.open(encoding=text_encoding(path), newline="") as handle:
+        lines = capped_lines(handle, path)
+        first = next(lines, "")
+        reader = csv.reader(itertools.chain([first], lines), delimiter=sniff_delimiter(first))
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as exc:
+            where = f"ligne {reader.line_num}"
+            raise ImportFailure(path, f"CSV illisible ({exc}).", where) from None
 
 
 def header_index(headers: Sequence[Any]) -> dict[str, int]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 from importlib import resources
 from pathlib import Path
 
 from store.hours import from_dila_json
 from store.models import Reject, StructureRecord
 
-from .base import Format, ImportOptions, Parsed, Sample
+from .base import Format, ImportOptions, Parsed, Sample, capped_lines
 
 HEADER = "insee,commune,dep,adresse,code_postal,ville,lat,lon,horaires"
 SOURCE = "dila-mairies"
@@ -27,7 +26,7 @@ def _detect(sample: Sample) -> float:
     if head.startswith(b"\x1f\x8b"):
         try:
             with gzip.open(sample.path, "rt", encoding="utf-8") as handle:
-                first = handle.readline()
+                first = handle.readline(len(HEADER) + 1)  # never more: any .gz comes here
         except (OSError, EOFError, UnicodeDecodeError):
             return 0.0
         return 1.0 if first.startswith(HEADER) else 0.0
@@ -52,10 +51,15 @@ def _float(value: str) -> float | None:
 
 
 def _parse(path: Path, options: ImportOptions) -> Parsed:
-    raw = path.read_bytes()
-    if raw.startswith(b"\x1f\x8b"):
-        raw = gzip.decompress(raw)
-    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
+    with path.open("rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if compressed else open
+    # Streamed line by line (memory flat in rows, lines capped), never decompressed whole.
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:  # type: ignore[operator]
+        yield from _records(csv.DictReader(capped_lines(handle, path)))
+
+
+def _records(reader: csv.DictReader[str]) -> Parsed:
     for row in reader:
         row = {key: value or "" for key, value in row.items() if key is not None}  # short rows
         commune = row["commune"].strip()

@@ -284,11 +284,14 @@ def json_seed(draw: st.DrawFn) -> tuple[str, object]:
     candidates = []
     for suffix, content in seeds():
         if suffix in (".json", ".jsonl"):
-            text = content.decode("utf-8")
-            if suffix == ".json":
-                candidates.append((suffix, json.loads(text)))
-            else:
-                candidates.append((".json", [json.loads(x) for x in text.splitlines() if x]))
+            text = content.decode("utf-8", "replace")
+            try:  # the head of a big file is cut: it may no longer parse
+                if suffix == ".json":
+                    candidates.append((suffix, json.loads(text)))
+                else:
+                    candidates.append((".json", [json.loads(x) for x in text.splitlines() if x]))
+            except json.JSONDecodeError:
+                continue
     return draw(st.sampled_from(candidates))
 
 

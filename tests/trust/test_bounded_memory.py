@@ -1,0 +1,65 @@
+"""Bounded memory on any input (issue 15, failure 5): a small gzip that decompresses to a
+huge line, and a huge line in a plain CSV, are refused in one French line after reading at
+most one capped line — never decompressed or read whole. Measured with tracemalloc."""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from importers.base import MAX_LINE_CHARS, ImportFailure
+from importers.mairies import HEADER
+from importers.runner import import_file
+from store.db import Store
+
+BOMB_BYTES = 120 * 1024 * 1024  # decompressed; the gzip itself is ~120 KB
+PEAK_LIMIT = 6 * MAX_LINE_CHARS  # a few copies of one capped line, nothing like the file
+
+
+def _gzip_bomb(path: Path, first_line: str) -> Path:
+    block = b"a" * (1 << 20)
+    with gzip.open(path, "wb", compresslevel=1) as out:
+        out.write(first_line.encode())
+        for _ in range(BOMB_BYTES // len(block)):
+            out.write(block)
+    return path
+
+
+def _peak_of_import(db: Path, source: Path, **kwargs: object) -> tuple[int, str]:
+    with Store(db) as store:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ImportFailure) as failure:
+                import_file(store, source, **kwargs)  # type: ignore[arg-type]
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert store.count("structures") == 0
+    return peak, str(failure.value)
+
+
+@pytest.mark.parametrize("first_line", [HEADER + "\n", "nom,adresse\n"])
+def test_gzip_bomb_is_refused_with_flat_memory(
+    fresh_db: Path, tmp_path: Path, first_line: str
+) -> None:
+    """Town-hall header (the mairies reader streams the gzip) or not (detection reads a
+    capped first line of any .gz, then the file is refused)."""
+    bomb = _gzip_bomb(tmp_path / "bombe.csv.gz", first_line)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    peak, message = _peak_of_import(fresh_db, bomb)
+    assert peak < PEAK_LIMIT, f"peak {peak / 2**20:.0f} MiB"
+    assert str(bomb) in message and "\n" not in message
+
+
+def test_huge_line_in_a_csv_is_refused_with_flat_memory(fresh_db: Path, tmp_path: Path) -> None:
+    source = tmp_path / "ligne-geante.csv"
+    with source.open("w", encoding="utf-8") as out:
+        out.write("nom,adresse,commune\n")
+        for _ in range(40):
+            out.write("x" * (1 << 20))
+    peak, message = _peak_of_import(fresh_db, source, format_name="csv")
+    assert peak < PEAK_LIMIT, f"peak {peak / 2**20:.0f} MiB"
+    assert "ligne de plus de" in message and "ligne 2" in message
