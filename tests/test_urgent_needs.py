@@ -53,6 +53,13 @@ URGENT = [
     ("expulsée ce matin avec ses enfants", ["115"], True),
     ("hebergement d urgense", ["115"], True),
     ("mise à la porte par ses parents", ["115"], True),
+    ("sans logement ce soir", ["115"], True),
+    ("il a fait une TS", ["3114", "15"], True),
+    ("il la séquestre", ["3919", "17"], True),
+    ("elle a peur de son ex", ["3919", "17"], True),
+    ("mon ex me harcèle et me menace", ["3919", "17"], True),
+    ("elle se fait violenter", ["3919", "17"], True),
+    ("maltraitance d'une personne handicapée", ["3977"], True),
 ]
 
 # needs that have a national line without being an emergency
