@@ -27,8 +27,8 @@ END = "<!-- bench:results:end -->"
 
 # key: (goal text, check(result) -> bool | None)
 GOALS = {
-    "filter_p95_ms": "≤ 16 ms",
-    "orient_p95_ms": "≤ 50 ms",
+    "filter_p95_ms": "≤ 10 ms",
+    "orient_p95_ms": "≤ 30 ms",
     "import_ratio": "≤ 2× le simple insert",
     "startup_ratio": "≤ 2× l'app Textual minimale",
     "first_run_s": "≤ 2 s",
@@ -36,8 +36,9 @@ GOALS = {
     "update_rss_mb": "≤ 400 Mo",
 }
 LIMITS = {
-    "filter_p95_ms": 16.0,
-    "orient_p95_ms": 50.0,
+    # Issue 11 tightened both (orientation now answers every need, lines, places merged).
+    "filter_p95_ms": 10.0,
+    "orient_p95_ms": 30.0,
     "import_ratio": 2.0,
     "startup_ratio": 2.0,
     "first_run_s": 2.0,
