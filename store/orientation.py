@@ -35,9 +35,11 @@ from .hours import state
 from .lines import LineAnswer, answers
 from .needs import Interpretation, interpret
 from .places import Member, PlaceInfo, members_of, places_of
+from .queries import directly_reachable
 from .reach import RURAL_KM, Reach, reach_of
 from .text import normalize
 from .vocab.thematiques import label as theme_label
+from .zones import eligible as zone_eligible
 
 FIRST_CLASS = frozenset({"pimms", "france-services", "ecrivain-public", "epicerie-solidaire"})
 MAX_WANTED = 6  # kinds and thématiques taken from the interpretation
@@ -356,6 +358,7 @@ class TagRow(NamedTuple):
     latitude: float | None
     longitude: float | None
     tags: frozenset[str]
+    service: str | None = None  # a service held at a place of its own (a permanence)
 
 
 class StructureRow(NamedTuple):
@@ -413,6 +416,70 @@ def _tag_rows(
     ]
 
 
+def _service_tag_rows(
+    conn: sqlite3.Connection, tags: list[str], box: tuple[float, float, float, float]
+) -> list[TagRow]:
+    """The services with a place of their own inside the box, whose structure carries a
+    wanted tag: a permanence counts where it is held, not at its structure's seat."""
+    marks = ",".join("?" * len(tags))
+    return [
+        TagRow(sid, dep, lat, lon, frozenset(found.split("|")), service)
+        for sid, dep, lat, lon, found, service in conn.execute(
+            "SELECT v.structure_id, coalesce(v.departement, ''), v.latitude, v.longitude,"
+            " (SELECT group_concat(t.tag, '|') FROM structure_tags t"
+            f"  WHERE t.structure_id = v.structure_id AND t.tag IN ({marks})),"
+            " v.id FROM services v"
+            " WHERE v.latitude BETWEEN ? AND ? AND v.longitude BETWEEN ? AND ?"
+            " AND EXISTS (SELECT 1 FROM structure_tags t WHERE t.structure_id = v.structure_id"
+            f"  AND t.tag IN ({marks}))",
+            [*tags, *box, *tags],
+        )
+    ]
+
+
+class ServicePlace(NamedTuple):
+    """Where a service is held, when not at its structure's seat."""
+
+    id: str
+    commune: str | None
+    code_postal: str | None
+    code_insee: str | None
+    departement: str | None
+    adresse: str | None
+    telephone: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+def _service_places(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, ServicePlace]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    return {
+        row[0]: ServicePlace(*row)
+        for row in conn.execute(
+            f"SELECT {', '.join(ServicePlace._fields)} FROM services WHERE id IN ({marks})",
+            wanted,
+        )
+    }
+
+
+def _at_service_place(row: StructureRow, service: ServicePlace) -> StructureRow:
+    """The structure placed where its service is held (an exact place, its phone if any)."""
+    return row._replace(
+        commune=service.commune,
+        code_postal=service.code_postal,
+        code_insee=service.code_insee,
+        departement=service.departement or row.departement,
+        adresse=service.adresse,
+        telephone=service.telephone or row.telephone,
+        latitude=service.latitude,
+        longitude=service.longitude,
+        geo_approx=0,
+    )
+
+
 def _structures(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, StructureRow]:
     wanted = list(ids)
     rows: dict[str, StructureRow] = {}
@@ -448,6 +515,7 @@ class _Candidate:
     soon: bool = False  # open now or within SOON
     hours: str | None = None
     outside_zone: bool = False
+    service: str | None = None  # placed at this service's own place
 
 
 def _fit(
@@ -512,7 +580,9 @@ def _candidates(
                 continue
             if km is None and row.departement not in near_deps:
                 continue  # no address, and its département is beyond reach
-        found.append(_Candidate(row.structure_id, fit, kind_fit, group, theme, km, proximity, key))
+        candidate = _Candidate(row.structure_id, fit, kind_fit, group, theme, km, proximity, key)
+        candidate.service = row.service
+        found.append(candidate)
     return found
 
 
@@ -551,14 +621,10 @@ def _eligibility(
         return None
     stated = [z for z in zones if z]
     if stated:
-        for zone in stated:
-            for code in zone:
-                folded = code.strip().lower()
-                if folded in ("france", "fr", "national") or len(folded) == 9:
-                    return True  # national, or an EPCI we cannot check offline
-                if folded.upper() in (place.insee, place.dep):
-                    return True
-        return False
+        answers = [zone_eligible(zone, place.insee, place.dep) for zone in stated]
+        if any(answers):
+            return True
+        return None if all(a is None for a in answers) else False
     place_name = normalize(place.nom)
     texts = [normalize(t) for t in intervention if t]
     if texts and place_name:
@@ -752,12 +818,15 @@ def orient(
     now: dt.datetime | None = None,
     kinds: Sequence[str] | None = None,
     thematiques: Sequence[str] | None = None,
+    direct_only: bool = False,
 ) -> Orientation:
     """Suggestions for `need` near a place (a commune name, postcode, or Commune), one group
     per need of the sentence.
 
     `kinds` / `thematiques`, when given, replace what was recognised in the need (the worker
-    removed or added some). Raises UnknownPlace / AmbiguousPlace for a place it cannot pin.
+    removed or added some). `direct_only` keeps the structures a person can approach herself
+    (not only through a professional). Raises UnknownPlace / AmbiguousPlace for a place it
+    cannot pin.
     """
     now = now or dt.datetime.now()
     place = resolve_place(conn, near) if isinstance(near, str) and near.strip() else None
@@ -778,6 +847,8 @@ def orient(
     box = _box(place, reach_km) if place and reach else None
     tags = sorted({t for n in needs for t in n.tags})
     tag_rows = _tag_rows(conn, tags, deps, box)
+    if box is not None:
+        tag_rows += _service_tag_rows(conn, tags, box)
     near_deps = set(deps or ())
 
     per_need = max(1, math.ceil(limit / len(needs)))
@@ -790,6 +861,10 @@ def orient(
         found.sort(key=lambda c: (c.fit < GOOD_FIT * best, c.distance_key, -_quick_score(c)))
         shortlists.append(found[: 3 * per_need + 15])
     rows = _structures(conn, {c.structure_id for sl in shortlists for c in sl})
+    if direct_only:
+        reachable = directly_reachable(conn, list(rows))
+        rows = {sid: row for sid, row in rows.items() if sid in reachable}
+    held_at = _service_places(conn, {c.service for sl in shortlists for c in sl if c.service})
     place_of = places_of(conn, list(rows))
     services = _services_info(conn, list(rows))
     shown: dict[str, Suggestion] = {}  # place -> its row, shown in an earlier group
@@ -798,6 +873,8 @@ def orient(
         kept = [c for c in shortlist if c.structure_id in rows]
         for c in kept:
             c.row = rows[c.structure_id]
+            if c.service in held_at:
+                c.row = _at_service_place(c.row, held_at[c.service])
             c.place = place_of[c.structure_id]
             _finish(c, services.get(c.structure_id, _ServicesInfo()), place, now, n)
         if place is not None:

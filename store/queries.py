@@ -25,6 +25,33 @@ def _dict_rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     return [_decode(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
 
 
+# A person can approach the structure herself: it has no service, or one not reserved to
+# professionals (`mobilisable_par` without `usagers` but with `professionnels`); the same
+# rule as `store.views.Mobilisation.direct`. `s` is the structures table.
+DIRECT_ACCESS_SQL = (
+    "(NOT EXISTS (SELECT 1 FROM services v WHERE v.structure_id = s.id)"
+    " OR EXISTS (SELECT 1 FROM services v WHERE v.structure_id = s.id"
+    " AND NOT (v.mobilisable_par LIKE '%\"professionnels\"%'"
+    " AND v.mobilisable_par NOT LIKE '%\"usagers\"%')))"
+)
+
+
+def directly_reachable(conn: sqlite3.Connection, ids: list[str]) -> set[str]:
+    """The structures among `ids` that a person can approach without a professional."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            sid
+            for (sid,) in conn.execute(
+                f"SELECT s.id FROM structures s WHERE s.id IN ({marks}) AND {DIRECT_ACCESS_SQL}",
+                chunk,
+            )
+        )
+    return found
+
+
 def resolve_id(conn: sqlite3.Connection, text: str) -> str | None:
     """A structure id from an id or an unambiguous id prefix."""
     text = text.strip()

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from . import kinds
 from .communes import Commune, haversine_km
+from .queries import DIRECT_ACCESS_SQL
 from .text import normalize, tokens
 
 MAX_CANDIDATES = 300  # rows read per candidate pass
@@ -280,10 +281,16 @@ def _relaxed(groups: list[list[str]]) -> str:
 
 
 def _filters(
-    kind: str | None, thematique: str | None, favorites: bool, include_absent: bool
+    kind: str | None,
+    thematique: str | None,
+    favorites: bool,
+    include_absent: bool,
+    direct_only: bool = False,
 ) -> tuple[str, list[object]]:
     where: list[str] = []
     params: list[object] = []
+    if direct_only:
+        where.append(DIRECT_ACCESS_SQL)
     if kind:
         where.append("s.kind = ?")
         params.append(kind)
@@ -323,10 +330,14 @@ def search(
     thematique: str | None = None,
     favorites: bool = False,
     include_absent: bool = False,
+    direct_only: bool = False,
 ) -> list[Hit]:
-    """Structures matching `query`, best first (by relevance, then distance when `near`)."""
+    """Structures matching `query`, best first (by relevance, then distance when `near`).
+
+    `direct_only`: only structures a person can approach herself (not every service of
+    theirs reserved to orientations by a professional)."""
     words = tokens(query)
-    where, params = _filters(kind, thematique, favorites, include_absent)
+    where, params = _filters(kind, thematique, favorites, include_absent, direct_only)
     if not words:
         return _browse(conn, where, params, limit, near)
     vocab = _vocabulary(conn)

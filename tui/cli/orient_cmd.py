@@ -23,13 +23,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("need", metavar="BESOIN")
     parser.add_argument("--near", metavar="COMMUNE_OU_CODE_POSTAL", help="près de ce lieu")
     parser.add_argument("--limit", type=positive_int, default=10, metavar="N")
+    parser.add_argument(
+        "--acces-direct",
+        action="store_true",
+        dest="direct_only",
+        help="seulement les structures que la personne peut solliciter elle-même"
+        " (pas réservées aux orientations par un professionnel)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with open_cli_store(args, reading=True) as store:
-        result = orient(store.conn, args.need, args.near, limit=args.limit)
+        result = orient(
+            store.conn, args.need, args.near, limit=args.limit, direct_only=args.direct_only
+        )
     if args.json:
         say_json(result.as_json())
         return 0

@@ -20,6 +20,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--kind", metavar="TYPE", help="type de structure (ex. pimms, vestiaire)")
     parser.add_argument("--thematique", metavar="CODE", help="thématique data·inclusion")
     parser.add_argument("--limit", type=positive_int, default=10, metavar="N")
+    parser.add_argument(
+        "--acces-direct",
+        action="store_true",
+        dest="direct_only",
+        help="seulement les structures que la personne peut solliciter elle-même"
+        " (pas réservées aux orientations par un professionnel)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(func=run)
 
@@ -46,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
             near=near,
             kind=check_kind(args.kind),
             thematique=args.thematique,
+            direct_only=args.direct_only,
         )
     if args.json:
         say_json({"query": args.query, "results": [h.as_json() for h in hits]})

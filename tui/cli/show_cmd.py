@@ -113,5 +113,5 @@ def _service_lines(service: ServiceView, home: StructureView, now: dt.datetime) 
         text = service.description
         if len(text) > 400:
             text = text[:400].rstrip() + "…"
-        lines += ["  " + line for line in text.splitlines()]
+        lines += [f"  {line}" if line else "" for line in text.splitlines()]
     return lines
