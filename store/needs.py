@@ -189,7 +189,12 @@ class Interpretation:
 # Verb endings under which an everyday -er verb of the known-words list is still itself:
 # "coupé", "coupée", "coupait", "coupent" are all "couper" (plural marks are already gone).
 _ER_ENDINGS = ("er", "e", "ee", "ez", "ons", "ent", "ais", "ait", "aient", "ant", "a", "ai")
-TIE = 0.005  # similarities this close are the same distance
+TIE = 0.005
+VOWELS = frozenset("aeiouy")  # similarities this close are the same distance
+
+
+def _initial(word: str) -> str:
+    return word[1:2] if word[:1] == "h" and word[1:2] in VOWELS else word[:1]
 
 
 def _is_known(word: str, known: frozenset[str]) -> bool:
@@ -215,8 +220,15 @@ class Vocabulary:
                 self.by_word.setdefault(word, []).append(index)
         self.words = sorted(self.by_word)
         self._word_set = frozenset(self.words)
+        # A typo keeps its first letter (a silent "h" aside): "utile" is not "mutile", nor
+        # "étape" "tape".
+        self._by_initial: dict[str, list[str]] = {}
+        for word in self.words:
+            self._by_initial.setdefault(_initial(word), []).append(word)
         self.known = frozenset(known)  # a vocabulary word is read as such before these
-        self._known_list = sorted(self.known - self._word_set)
+        self._known_by_initial: dict[str, list[str]] = {}
+        for word in sorted(self.known - self._word_set):
+            self._known_by_initial.setdefault(_initial(word), []).append(word)
         self.lookup = lru_cache(maxsize=8192)(self._lookup)
 
     def need_of(self, word: str) -> frozenset[str]:
@@ -240,8 +252,9 @@ class Vocabulary:
             return ()
         found: dict[str, float] = {}
         cutoff = 85 if len(word) == 4 else 80
+        same_start = self._by_initial.get(_initial(word), [])
         for candidate, score, _ in process.extract(
-            word, self.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+            word, same_start, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
         ):
             if len(candidate) >= 4:
                 found[candidate] = score / 100.0
@@ -256,7 +269,10 @@ class Vocabulary:
             return ()
         best = max(found.values())
         everyday = process.extractOne(
-            word, self._known_list, scorer=fuzz.ratio, score_cutoff=best * 100 - TIE * 100
+            word,
+            self._known_by_initial.get(_initial(word), []),
+            scorer=fuzz.ratio,
+            score_cutoff=best * 100 - TIE * 100,
         )
         if everyday is not None:
             return ()  # an everyday word is as close: not a typo of a need
