@@ -17,6 +17,10 @@ from markdown_it.token import Token
 from .text import clean_display
 
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|tel:)", re.IGNORECASE)
+# A link the parser refused (javascript:, data:…) stays as text: keep only its words.
+_REFUSED_LINK = re.compile(
+    r"!?\[([^\]]*)\]\((?:javascript|vbscript|data|file):\S*?\)(?=\s|$|[.,;!?])", re.IGNORECASE
+)
 _MARKDOWN_HINT = re.compile(r"(^|\n)\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>)|\*\*|__|\]\(|`")
 
 
@@ -34,7 +38,9 @@ def _inline(children: list[Token]) -> str:
     href: str | None = None
     start = 0
     for token in children:
-        if token.type in ("text", "code_inline"):
+        if token.type == "text":
+            out.append(_REFUSED_LINK.sub(r"\1", token.content))
+        elif token.type == "code_inline":
             out.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             out.append("\n" if token.type == "hardbreak" else " ")

@@ -191,3 +191,67 @@ async def test_tui_shows_hostile_text_literally(hostile_db: tuple[Path, str]) ->
         await pilot.press(*"piege")
         await settle(pilot)
         assert app.is_running
+
+
+# -- Markdown descriptions ------------------------------------------------------------------
+
+HOSTILE_MARKDOWN = (
+    f"## Titre {MARKUP}\n\n"
+    "[cliquer](javascript:alert(1)) [site](https://exemple.invalid/ok) "
+    "[piège](https://exemple.invalid/\x1b]8;;https://mal.invalid\x07x)\n\n"
+    f"- point \x1b]0;titre piégé\x07 {BIDI}\n"
+    "- **[@click=app.quit]quitter[/]**\n\n"
+    "<script>alert(1)</script> ![image](javascript:alert(2))\n"
+)
+
+
+def test_markdown_to_plain_text_is_inert() -> None:
+    from store.markdown import to_plain
+
+    text = to_plain(HOSTILE_MARKDOWN)
+    assert_safe(text)
+    assert_literal(text)
+    assert "site (https://exemple.invalid/ok)" in text
+    assert "javascript" not in text  # a refused link keeps only its words
+    assert "cliquer" in text
+    assert "<script>alert(1)</script>" in text  # raw HTML is shown as text, never run
+    assert "• point" in text
+
+
+async def test_tui_markdown_presentation_follows_no_link(fresh_db: Path) -> None:
+    from textual.widgets import Markdown
+    from textual.widgets.markdown import MarkdownBlock
+
+    from tests.tui.conftest import detail_text, main_screen, settle, type_search
+    from tui.app import AiguillageApp
+
+    record = hostile_record("piege-markdown")
+    record.nom = "Structure fictive Markdown"
+    record.description = HOSTILE_MARKDOWN
+    with Store(fresh_db) as store, store.transaction() as conn:
+        write_records(conn, [record], ImportReport())
+    opened: list[str] = []
+    app = AiguillageApp(fresh_db, load_demo=False, now=lambda: NOW)
+    app.open_url = lambda url, **kw: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 60)) as pilot:
+        await type_search(pilot, "structure fictive markdown")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = detail_text(pilot)
+        assert_safe(text, allow_tab=True)
+        assert "[@click=app.quit]quitter[/]" in text
+        presentation = main_screen(pilot).query_one("#detail-presentation", Markdown)
+        main_screen(pilot).query_one("#detail").scroll_end(animate=False)
+        await pilot.pause()
+        clicked = 0
+        for block in presentation.query(MarkdownBlock):
+            assert "javascript" not in repr(block.render().spans)
+            if block.region.height and 0 <= block.region.y < 59:  # on the screen
+                for x in (1, 8, 20, 40):
+                    await pilot.click(block, offset=(x, 0))
+                    clicked += 1
+        await pilot.pause()
+        assert clicked, "the presentation was never on the screen"
+        assert app.is_running
+        assert opened == []  # no link of the data is followed
+        assert "\x1b]8;;https://mal" not in app.export_screenshot()
