@@ -129,3 +129,15 @@ def test_cli_json_of_an_ordinary_need_has_no_lines(
     assert main(["--db", str(urgent_db), "orient", "caf", "--near", "75013", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["lines"] == [] and out["urgent"] is False
+
+
+def test_cli_text_and_json_show_the_same_lines_in_the_same_order(
+    urgent_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need = "il boit et il devient violent, elle a des idées noires"
+    assert main(["--db", str(urgent_db), "orient", need, "--near", "Melun", "--json"]) == 0
+    from_json = [line["numero"] for line in json.loads(capsys.readouterr().out)["lines"]]
+    assert main(["--db", str(urgent_db), "orient", need, "--near", "Melun"]) == 0
+    text = capsys.readouterr().out
+    from_text = [row.split("☎ ")[1].split("  ")[0] for row in text.splitlines() if "☎ " in row]
+    assert from_json == from_text == ["3919", "3114", "17", "15", "0 800 23 13 13"]
