@@ -22,10 +22,12 @@ from rapidfuzz import fuzz, process
 
 from . import kinds
 from .communes import Commune, haversine_km
+from .places import PlaceInfo, members_of, places_of
 from .queries import DIRECT_ACCESS_SQL
 from .text import normalize, tokens
 
 MAX_CANDIDATES = 300  # rows read per candidate pass
+GOOD_MATCH = 15.0  # near a place, hits this close to the best score are ranked by distance
 MAX_PREFIX_TERMS = 40  # completions of a word of 3 letters or more (the most frequent)
 SHORT_PREFIX_TERMS = 12  # completions of a word of 1 or 2 letters
 FUZZY_TERMS = 6
@@ -135,6 +137,10 @@ class Hit:
     distance_km: float | None = None
     same_departement: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    receives_public: bool = True  # False: a head office or administrative address
+    place: str = ""  # shared by every record of the same place (store/places.py)
+    sources: list[str] = field(default_factory=list)  # datasets that know this place
+    same_place: list[str] = field(default_factory=list)  # other records of this place
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -145,6 +151,8 @@ class Hit:
             "code_postal": self.code_postal,
             "distance_km": None if self.distance_km is None else round(self.distance_km, 2),
             "score": round(self.score, 2),
+            "sources": self.sources,
+            "same_place": self.same_place,
         }
 
 
@@ -374,7 +382,37 @@ def search(
                 break
         if not rows and attempt == 0 and len(groups) > 1:
             matches.append(_relaxed(groups))
-    return _rank(rows, words, vocab, limit, near)
+    places = places_of(conn, [r[0] for r in rows])
+    hits = _rank(rows, words, vocab, len(rows), near, places)
+    return one_row_per_place(conn, hits, limit)
+
+
+def one_row_per_place(conn: sqlite3.Connection, hits: list[Hit], limit: int) -> list[Hit]:
+    """The best `limit` hits, each place once (its best-ranked record), with its sources."""
+    kept: list[Hit] = []
+    seen: set[str] = set()
+    for hit in hits:
+        key = hit.place or hit.id
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(hit)
+        if len(kept) >= limit:
+            break
+    members = members_of(conn, {h.place for h in kept if h.place})
+    marks = ",".join("?" * len(kept))
+    own = dict(
+        conn.execute(
+            f"SELECT id, source FROM structures WHERE id IN ({marks})", [h.id for h in kept]
+        )
+    )
+    for hit in kept:
+        records = members.get(hit.place, [])
+        hit.same_place = [m.id for m in records if m.id != hit.id]
+        hit.sources = sorted(
+            {m.source for m in records} | ({own[hit.id]} if hit.id in own else set())
+        )
+    return kept
 
 
 def _groups(words: list[str], vocab: Vocabulary) -> list[list[str]]:
@@ -415,8 +453,15 @@ def _word_score(word: str, words: list[str], last: bool) -> float:
 
 
 def _rank(
-    rows: list[tuple], words: list[str], vocab: Vocabulary, limit: int, near: Commune | None
+    rows: list[tuple],
+    words: list[str],
+    vocab: Vocabulary,
+    limit: int,
+    near: Commune | None,
+    places: dict[str, PlaceInfo] | None = None,
 ) -> list[Hit]:
+    """Hits best first. Near a place, the good matches (within GOOD_MATCH points of the best)
+    come nearest first; head offices after the places that receive the public."""
     typed = " ".join(words)
     # Small words weigh little: "mairie de plaisir" is about "mairie" and "plaisir".
     weights = [0.2 if (w in STOPWORDS and len(words) > 1) else 1.0 for w in words]
@@ -427,22 +472,49 @@ def _rank(
         name_words = name.split()
         lieu_words = lieu.split()
         cover = 0.0
+        kind_words = _kind_words(row[2])
         for i, (word, weight) in enumerate(zip(words, weights, strict=True)):
             last = i == len(words) - 1
             score = _word_score(word, name_words, last)
+            if score < 1.0 and word in kind_words:
+                score = 1.0  # "caf" for a CAF named "Caisse d'allocations familiales"
             if score < 1.0:
                 score = max(score, 0.75 * _word_score(word, lieu_words, last))
             cover += weight * score
         cover /= total
         closeness = fuzz.ratio(typed, name) / 100.0
         score = 70.0 * cover + 20.0 * pass_weight + 10.0 * closeness
-        hits.append(Hit(*row[:9], absent=bool(row[9]), score=score))
+        hit = Hit(*row[:9], absent=bool(row[9]), score=score)
+        if places is not None and hit.id in places:
+            hit.place = places[hit.id].place
+            hit.receives_public = places[hit.id].receives_public
+        hits.append(hit)
+    if not hits:
+        return hits
     if near is not None:
         _add_distances(hits, near)
-        hits.sort(key=lambda h: (-(h.score // 10), _distance_key(h), -h.score))
+        good = max(h.score for h in hits) - GOOD_MATCH
+        hits.sort(
+            key=lambda h: (
+                h.score < good,
+                -(h.score // 10) if h.score < good else 0.0,
+                not h.receives_public,
+                _distance_key(h),
+                -h.score,
+            )
+        )
     else:
-        hits.sort(key=lambda h: -h.score)
+        hits.sort(key=lambda h: (-(h.score // 10), not h.receives_public, -h.score))
     return hits[:limit]
+
+
+@functools.lru_cache(maxsize=256)
+def _kind_words(kind: str | None) -> frozenset[str]:
+    """Words naming a kind ("caf", "pimms", "ccas"): typed, they name the structure too."""
+    if not kind or kind == "autre":
+        return frozenset()
+    label = kinds.label(kind).split(" (")[0]
+    return frozenset(_normalize(f"{label} {kind.replace('-', ' ')}").split()) - STOPWORDS
 
 
 def _distance_key(hit: Hit) -> float:

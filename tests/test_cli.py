@@ -41,7 +41,8 @@ def test_search_json_shape(loaded: Path, capsys: pytest.CaptureFixture[str]) -> 
     data = json.loads(out)
     assert code == 0 and data["query"] == "plaisr"
     first = data["results"][0]
-    assert set(first) == {"id", "nom", "kind", "commune", "code_postal", "distance_km", "score"}
+    assert {"id", "nom", "kind", "commune", "code_postal", "distance_km", "score"} <= set(first)
+    assert first["sources"] == ["dila-mairies"] and first["same_place"] == []
     assert first["nom"] == "Mairie de Plaisir"
     assert first["kind"] == "mairie"
     assert 5 < first["distance_km"] < 20
