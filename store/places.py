@@ -62,7 +62,7 @@ _NO_PUBLIC = re.compile(
     r"(?<! les)(?<! des)(?<! aux) (siege|sieges"
     r"|direction generale|direction regionale|direction nationale"
     r"|federation|federations|delegation regionale|delegation nationale"
-    r"|union regionale|union nationale|union departementale|tete de reseau"
+    r"|union regionale|union nationale|tete de reseau"
     r"|services administratifs|bureaux administratifs|administration generale) "
 )
 
