@@ -449,6 +449,7 @@ class ServicePlace(NamedTuple):
     telephone: str | None
     latitude: float | None
     longitude: float | None
+    horaires_accueil: str | None
 
 
 def _service_places(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, ServicePlace]:
@@ -466,7 +467,8 @@ def _service_places(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, S
 
 
 def _at_service_place(row: StructureRow, service: ServicePlace) -> StructureRow:
-    """The structure placed where its service is held (an exact place, its phone if any)."""
+    """The structure placed where its service is held (an exact place, its phone and hours
+    when it has them)."""
     return row._replace(
         commune=service.commune,
         code_postal=service.code_postal,
@@ -476,6 +478,7 @@ def _at_service_place(row: StructureRow, service: ServicePlace) -> StructureRow:
         telephone=service.telephone or row.telephone,
         latitude=service.latitude,
         longitude=service.longitude,
+        horaires_accueil=service.horaires_accueil or row.horaires_accueil,
         geo_approx=0,
     )
 
@@ -662,9 +665,10 @@ class _Opening:
     reason: str | None
 
 
-def _opening(text: str | None, now: dt.datetime) -> _Opening:
-    """Open now only when the hours say so; closed: until when."""
-    hs = state(text, now)
+def _opening(text: str | None, now: dt.datetime, departement: str | None = None) -> _Opening:
+    """Open now only when the hours say so (the place's public holidays known); closed:
+    until when."""
+    hs = state(text, now, departement)
     if hs.open_now is None:
         return _Opening(None, 0.3, False, None)
     if hs.open_now:
@@ -712,7 +716,7 @@ def _finish(
     row = c.row
     assert row is not None
     hours_text = row.horaires_accueil or next(iter(services.hours), None)
-    opening = _opening(hours_text, now)
+    opening = _opening(hours_text, now, row.departement)
     fresh, fresh_reason = _freshness(row.date_maj, now)
     eligible = _eligibility(services.zones, _zone_codes(row.zone_intervention), place)
     zone_score = {True: 1.0, None: 0.5, False: 0.0}[eligible]

@@ -127,6 +127,8 @@ def test_a_permanence_is_ranked_and_shown_at_its_own_place(db: Path) -> None:
     # Its seat is in Quimper, 60 km away; the permanence is in Brest.
     assert permanence.distance_km is not None and permanence.distance_km < 1
     assert (permanence.commune, permanence.adresse) == ("Brest", "10 rue de la Permanence")
+    # Its own hours (Tuesday mornings), not the seat's (Mo-Fr 09:00-18:00).
+    assert "ouvert jusqu'à 12:00" in permanence.reasons
     names = [s.nom for s in result.suggestions]
     assert names.index(PASSERELLES) < names.index("Point d'appui Landerneau (fictif)")
 

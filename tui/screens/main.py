@@ -202,7 +202,7 @@ class MainScreen(Screen[None]):
         )
         if request.open_now:
             now = self.aig.now()
-            hits = [h for h in hits if hours.state(h.horaires_accueil, now).open_now is True]
+            hits = [h for h in hits if hours.state(h.horaires_accueil, now, h.departement).open_now]
         if not worker.is_cancelled:
             self.post_message(ResultsReady(request.serial, hits[:WINDOW], note))
 

@@ -37,7 +37,7 @@ def hit_prompt(hit: Hit, now: dt.datetime) -> Text:
     if hit.horaires_accueil:
         from store import hours  # not needed before the first results
 
-        open_now = hours.state(hit.horaires_accueil, now).open_now
+        open_now = hours.state(hit.horaires_accueil, now, hit.departement).open_now
         if open_now is True:
             details.append("● Ouvert")
         elif open_now is False:
