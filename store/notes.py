@@ -193,3 +193,30 @@ def note_by_uuid(conn: sqlite3.Connection, note_uuid: str) -> Note | None:
         (note_uuid,),
     ).fetchone()
     return _note(row) if row else None
+
+
+@dataclass(frozen=True)
+class NoteMark:
+    """What a list shows of a structure's notes: how many, and the latest one's text."""
+
+    count: int
+    latest: str
+
+
+def note_marks(conn: sqlite3.Connection, structure_ids: list[str]) -> dict[str, NoteMark]:
+    """The current notes of these structures, summed up per structure (for result lists)."""
+    marks: dict[str, NoteMark] = {}
+    for start in range(0, len(structure_ids), 500):
+        chunk = structure_ids[start : start + 500]
+        placeholders = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT n.structure_id, n.text FROM notes n WHERE {_CURRENT}"
+            f" AND n.structure_id IN ({placeholders}) ORDER BY n.created_at DESC, n.id DESC",
+            chunk,
+        )
+        for structure_id, text in rows:
+            mark = marks.get(structure_id)
+            marks[structure_id] = (
+                NoteMark(mark.count + 1, mark.latest) if mark else NoteMark(1, text)
+            )
+    return marks

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.theme import Theme
 
 from store.db import Store, StoreError, is_busy
 from store.paths import fiches_dir_for
 
 from .fiche_flow import FicheChoice
+from .keymap import EVERYWHERE
 from .messages import DemoLoaded, DemoProgress, StoreFailed, StorePreparing, StoreReady
 from .screens.main import MainScreen
 from .screens.settings import Settings
@@ -82,9 +83,7 @@ class AiguillageApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {_structures_provider, _communes_provider, _kinds_provider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quitter", priority=True, id="quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = EVERYWHERE.bindings()
 
     def __init__(
         self,
@@ -141,6 +140,27 @@ class AiguillageApp(App[None]):
     def on_unmount(self) -> None:
         if self._store is not None:
             self._store.close()
+
+    # -- keys that act everywhere (tui.keymap.EVERYWHERE) ----------------------------------
+    def action_orientation(self) -> None:
+        """The orientation view from anywhere: brought forward, or its need field focused."""
+        from .screens.orientation import OrientationScreen
+
+        if isinstance(self.screen, OrientationScreen):
+            self.screen.action_focus_need()
+            return
+        if any(isinstance(s, OrientationScreen) for s in self.screen_stack):
+            self.notify("Fermez d'abord cette fenêtre (échap).", severity="warning")
+            return
+        self.main_screen.action_orientation()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())
 
     # -- opening the store -----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="store")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from store.notes import NoteMark
     from store.search import Hit
 
     from .screens.settings import Settings
@@ -20,6 +21,7 @@ class ResultsReady(Message):
     serial: int
     hits: list[Hit]
     place_note: str = ""
+    notes: dict[str, NoteMark] = field(default_factory=dict)  # structure id -> its notes
 
 
 @dataclass

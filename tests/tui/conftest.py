@@ -188,8 +188,9 @@ async def type_search(pilot: Pilot, text: str) -> None:
 
 def result_names(pilot: Pilot) -> list[str]:
     results = main_screen(pilot).query_one("#results", ResultsList)
+    # The name line, without the note mark that may follow it ("  ✎ « … »").
     return [
-        str(results.get_option_at_index(i).prompt).split("\n")[0]
+        str(results.get_option_at_index(i).prompt).split("\n")[0].split("  ✎")[0]
         for i in range(results.option_count)
     ]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from store.db import Store
 from store.journal import summarize
@@ -14,6 +14,7 @@ from store.models import StructureRecord
 from store.writer import ImportReport, write_records
 from tests.orientation_helpers import URGENT_FIXTURE, fixture_store
 from tui.screens.orientation import DetailModal, OrientationScreen
+from tui.widgets.chip import NeedChip
 
 
 class OrientationApp(App[None]):
@@ -67,7 +68,7 @@ async def test_need_and_place_show_results_grouped_with_chips(db: Path) -> None:
         screen.query_one("#place", Input).value = "Toulouse"
         await settle(pilot)
         assert names(screen)[0] == "Épicerie solidaire La Fourmi (fictif)"
-        chips = [str(b.label) for b in screen.query("#chips Button")]
+        chips = [str(b.render()) for b in screen.query("#chips NeedChip")]
         assert any("Épicerie solidaire" in c for c in chips)
         assert "Toulouse" in str(screen.query_one("#note", Static).render())
         headers = [
@@ -82,10 +83,15 @@ async def test_switching_a_chip_off_reranks(db: Path) -> None:
         await fill(pilot, "colis alimentaire", "Toulouse")
         screen = pilot.app.screen
         assert any(n.startswith("Restos") for n in names(screen))
-        chip = screen.query_one("#chip-k-aide-alimentaire", Button)
-        chip.press()
+        chip = screen.query_one("#chip-k-aide-alimentaire", NeedChip)
+        chip.focus()
+        await pilot.press("enter")  # entrée never removes a need
         await settle(pilot)
-        assert str(chip.label).startswith("✗")
+        assert str(chip.render()).startswith("✓")
+        assert screen.wanted() == (None, None)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert str(chip.render()).startswith("✗")
         # The Restos were there as aide alimentaire; now only through the thématique.
         assert screen.wanted()[0] is not None
         assert "aide-alimentaire" not in screen.wanted()[0]

@@ -1,4 +1,4 @@
-"""The `?` help screen: every key, in French, and what the app stores."""
+"""The help screen: every key, in French, written from the key map (`tui.keymap`)."""
 
 from __future__ import annotations
 
@@ -11,43 +11,31 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("/", "revenir à la recherche"),
-    ("↑ ↓", "choisir une structure dans la liste"),
-    ("entrée", "lire le détail (flèches pour le faire défiler)"),
-    ("n", "écrire une note sur la structure"),
-    ("m", "mes notes : toutes les notes, les modifier ou les masquer"),
-    ("o, ctrl+o", "orienter : partir du besoin de la personne"),
-    ("p", "fiche pour la personne (fichier + presse-papiers)"),
-    ("f", "ajouter ou retirer des favoris"),
-    ("r", "réglages : initiales, thème, format des fiches"),
-    ("tab", "passer aux filtres (lieu, type, thématique, ouvert, favoris)"),
-    ("ctrl+p", "palette : structures, communes, types"),
-    ("? ou F1", "cette aide"),
-    ("échap", "passer de la recherche à la liste et retour ; fermer une fenêtre"),
-    ("ctrl+q", "quitter"),
-)
+from ..keymap import CONTEXTS
 
 
 def help_text() -> Text:
     text = Text()
-    text.append("Aide — Aiguillage\n\n", style="bold underline")
-    for key, what in KEYS:
-        text.append(f"{key:>9}  ", style="bold")
-        text.append(f"{what}\n")
+    text.append("Aide — Aiguillage\n", style="bold underline")
+    for context in CONTEXTS:
+        text.append(f"\n{context.name}\n", style="bold")
+        for key in context.keys:
+            if key.help:
+                text.append(f"{key.display:>9}  ", style="bold")
+                text.append(f"{key.help}\n")
     text.append("\nLa souris marche aussi : cliquez une structure, une case, un filtre.\n")
     text.append(
         "\nTout reste sur cet ordinateur. Aiguillage ne demande jamais l'identité d'une "
         "personne : vos notes parlent des structures, pas des gens.\n",
         style="italic",
     )
-    text.append("\nÉchap, q ou ? pour fermer.", style="dim")
+    text.append("\nÉchap, q, ? ou F1 pour fermer.", style="dim")
     return text
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "Fermer"),
+        Binding("escape,q,question_mark,f1", "close", "Fermer", id="help-close"),
     ]
 
     def compose(self) -> ComposeResult:

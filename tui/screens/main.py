@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
@@ -18,6 +18,7 @@ from textual.worker import get_current_worker
 from store import kinds
 from store.vocab.thematiques import CATEGORIES, THEMATIQUES
 
+from ..keymap import MAIN
 from ..messages import DemoLoaded, DemoProgress, DetailReady, ResultsReady
 from ..stores import thread_store
 from ..widgets.detail import DetailPane, one_line
@@ -71,38 +72,34 @@ class MainScreen(Screen[None]):
 
     AUTO_FOCUS = "#search"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_search", "Chercher", id="search"),
-        Binding("n", "new_note", "Note", id="note"),
-        Binding("o", "orientation", "Orienter", id="orientation"),
-        Binding("p", "fiche", "Fiche", id="fiche"),
-        Binding("f", "favorite", "Favori", id="favorite"),
-        Binding("m", "notes", "Mes notes", id="notes"),
-        Binding("r", "settings", "Réglages", id="settings"),
-        Binding("question_mark", "help", "Aide", id="help", key_display="?"),
-        Binding("f1", "help", "Aide", id="help-f1"),
-        Binding("escape", "toggle_focus", "Recherche / liste", show=False),
-        Binding("ctrl+o", "orientation", "Orienter", show=False, priority=True),
-        Binding("down", "cursor_down", show=False),
-        Binding("up", "cursor_up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = MAIN.bindings()
 
     def __init__(self) -> None:
         super().__init__()
         self._serial = 0
         self._distances: dict[str, float | None] = {}
+        # The structure the detail pane shows (or is loading): what `n`, `p`, `f` act on.
         self.current: dict[str, Any] | None = None
+        self.shown_id: str | None = None
+        self._orientation: Any = None  # the orientation view, kept with what was typed
         self.last_fiche: Path | None = None
         self._notice = ""  # shown once before the next results count
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Focusing a field never selects its text: the next key adds to it, never replaces it.
         yield Input(
             placeholder="Chercher : nom, commune, service… (typos et accents tolérés)",
             id="search",
+            select_on_focus=False,
         )
         with Horizontal(id="filters"):
-            yield Input(placeholder="Près de (commune ou CP)", id="near", compact=True)
+            yield Input(
+                placeholder="Près de (commune ou CP)",
+                id="near",
+                compact=True,
+                select_on_focus=False,
+            )
             yield Select(kind_options(), prompt="Type : tous", id="kind", compact=True)
             yield Select(
                 thematique_options(), prompt="Thématique : toutes", id="thematique", compact=True
@@ -204,7 +201,11 @@ class MainScreen(Screen[None]):
             now = self.aig.now()
             hits = [h for h in hits if hours.state(h.horaires_accueil, now, h.departement).open_now]
         if not worker.is_cancelled:
-            self.post_message(ResultsReady(request.serial, hits[:WINDOW], note))
+            from store.notes import note_marks
+
+            shown = hits[:WINDOW]
+            marks = note_marks(conn, [h.id for h in shown])
+            self.post_message(ResultsReady(request.serial, shown, note, marks))
 
     def on_results_ready(self, message: ResultsReady) -> None:
         if message.serial != self._serial:
@@ -212,7 +213,7 @@ class MainScreen(Screen[None]):
         results = self.query_one("#results", ResultsList)
         keep = results.highlighted_id
         self._distances = {h.id: h.distance_km for h in message.hits}
-        results.show_hits(message.hits, self.aig.now(), keep=keep)
+        results.show_hits(message.hits, self.aig.now(), keep=keep, notes=message.notes)
         count = len(message.hits)
         status = (
             "Aucun résultat"
@@ -228,11 +229,19 @@ class MainScreen(Screen[None]):
             self._notice = ""
         if not self.aig.loading_demo:
             self.query_one("#status", Static).update(status)
-        if not count:
+        # The detail follows the list: a refresh shows the highlighted row, or nothing.
+        highlighted = results.highlighted_id
+        if highlighted is None:
             self.current = None
+            self.shown_id = None
             self.query_one("#detail", DetailPane).show_message(
                 "Aucune structure ne correspond. Essayez moins de mots ou retirez un filtre."
             )
+        elif highlighted != self.shown_id or (
+            self.current is not None
+            and self.current.get("distance_km") != self._distances.get(highlighted)
+        ):
+            self.load_detail(highlighted)
 
     # -- detail ---------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#results")
@@ -249,8 +258,18 @@ class MainScreen(Screen[None]):
         if self.query_one("#results", ResultsList).option_count:
             self.query_one("#detail", DetailPane).focus()
 
-    @work(thread=True, exclusive=True, group="detail")
     def load_detail(self, structure_id: str) -> None:
+        """Show this structure in the detail pane; until it is read, nothing is acted on but
+        it (`target` reads it at once if a key asks before the worker is done)."""
+        if self.shown_id == structure_id and self.current is None:
+            return  # already being read
+        if self.shown_id != structure_id:
+            self.current = None
+            self.shown_id = structure_id
+        self._read_detail(structure_id)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read_detail(self, structure_id: str) -> None:
         from store.queries import get_structure
 
         worker = get_current_worker()
@@ -259,6 +278,8 @@ class MainScreen(Screen[None]):
             self.post_message(DetailReady(structure_id, structure))
 
     def on_detail_ready(self, message: DetailReady) -> None:
+        if message.structure_id != self.shown_id:
+            return  # the list moved on since this read started
         pane = self.query_one("#detail", DetailPane)
         if message.structure is None:
             self.current = None
@@ -270,8 +291,8 @@ class MainScreen(Screen[None]):
         pane.show_structure(structure, now=self.aig.now(), distance_km=structure["distance_km"])
 
     def reload_detail(self) -> None:
-        if self.current:
-            self.load_detail(self.current["id"])
+        if self.shown_id:
+            self._read_detail(self.shown_id)
 
     # -- demo loading ---------------------------------------------------------------------
     def on_demo_progress(self, message: DemoProgress) -> None:
@@ -299,13 +320,23 @@ class MainScreen(Screen[None]):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def action_toggle_focus(self) -> None:
-        """Escape leaves the search box for the list (where single-letter keys act), and back."""
+    def action_back(self) -> None:
+        """Escape: one level back, nothing erased. A field (search or filter) -> the list,
+        where the letter keys act; the detail -> the list; the list -> the search."""
+        results = self.query_one("#results", ResultsList)
         search = self.query_one("#search", Input)
-        if search.has_focus:
-            self.query_one("#results", ResultsList).focus()
-        else:
+        focused = self.focused
+        if focused is results:
             search.focus()
+            search.cursor_position = len(search.value)
+        elif results.option_count:
+            results.focus()
+        elif focused is not search:
+            search.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letter keys are off (and out of the footer) while a text field has the focus."""
+        return not (action in MAIN.typing_actions and isinstance(self.focused, Input))
 
     def _move(self, delta: int) -> None:
         results = self.query_one("#results", ResultsList)
@@ -328,35 +359,34 @@ class MainScreen(Screen[None]):
             self.notify("La base se prépare, un instant…", severity="warning")
         return bool(self.aig.store_ready)
 
-    def _need_current(self) -> dict[str, Any] | None:
-        if self.current is None:
-            self.notify("Choisissez d'abord une structure dans la liste.", severity="warning")
+    def target(self) -> dict[str, Any] | None:
+        """The structure the detail shows — the highlighted row, unless one was opened from
+        the palette or the notes — read now if its worker is not done yet."""
+        if self.shown_id is None:
+            return None
+        if self.current is None or self.current.get("id") != self.shown_id:
+            from store.queries import get_structure
+
+            structure = get_structure(self.aig.store.conn, self.shown_id)
+            if structure is None:
+                return None
+            structure["distance_km"] = self._distances.get(self.shown_id)
+            self.current = structure
         return self.current
+
+    def _need_current(self) -> dict[str, Any] | None:
+        structure = self.target()
+        if structure is None:
+            self.notify("Choisissez d'abord une structure dans la liste.", severity="warning")
+        return structure
 
     def action_new_note(self) -> None:
         structure = self._need_current()
         if structure is None:
             return
-        from store.notes import add_note
+        from .note_editor import open_new_note
 
-        from .note_editor import NoteEditor
-
-        author = self.aig.settings.author or None
-        structure_id = structure["id"]
-
-        def write(conn: sqlite3.Connection, text: str, shared: bool) -> None:
-            add_note(conn, structure_id, text, author, shared=shared)
-
-        def saved(text: str | None) -> None:
-            if text:
-                self.notify("Note enregistrée.")
-                self.reload_detail()
-                self.aig.sync_team()
-
-        editor = NoteEditor(
-            one_line(structure.get("nom")), author=author, db_path=self.aig.db_path, save=write
-        )
-        self.app.push_screen(editor, saved)
+        open_new_note(self.app, structure["id"], one_line(structure.get("nom")), self.reload_detail)
 
     def action_favorite(self) -> None:
         structure = self._need_current()
@@ -402,14 +432,15 @@ class MainScreen(Screen[None]):
         from ..fiche_flow import hand_fiche
 
         # The title names the need from the filters (a kind, a thématique), never the search.
-        request = self._request()
+        kind = self.query_one("#kind", Select).value
+        them = self.query_one("#thematique", Select).value
         result = hand_fiche(
             self,
             self.aig.store,
             FicheRequest(
                 structure_ids=(structure["id"],),
-                kinds=(request.kind,) if request.kind else (),
-                thematiques=(request.thematique,) if request.thematique else (),
+                kinds=(kind,) if isinstance(kind, str) else (),
+                thematiques=(them,) if isinstance(them, str) else (),
             ),
         )
         if result is not None:
@@ -420,12 +451,14 @@ class MainScreen(Screen[None]):
             return
         from .orientation import OrientationScreen
 
-        self.app.push_screen(OrientationScreen(str(self.aig.db_path), need=""))
+        # One orientation view for the session: leaving it (échap) keeps the need and place.
+        if self._orientation is None:
+            self._orientation = OrientationScreen(str(self.aig.db_path), need="")
+            self.app.install_screen(self._orientation, "orientation")
+        self.app.push_screen("orientation")
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
+        self.aig.action_help()
 
     def action_settings(self) -> None:
         if self._need_store():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
@@ -236,3 +236,29 @@ class NoteEditor(ModalScreen[str | None]):
             self._close(None)
 
         self.app.push_screen(ConfirmScreen(question, yes="Abandonner", no="Continuer"), answered)
+
+
+def open_new_note(
+    app: App[Any], structure_id: str, structure_name: str, on_saved: Callable[[], None]
+) -> None:
+    """The editor for a new note on one structure, from any screen (`n`)."""
+    from store.notes import add_note
+
+    settings = getattr(app, "settings", None)
+    author = getattr(settings, "author", "") or None
+
+    def write(conn: sqlite3.Connection, text: str, shared: bool) -> None:
+        add_note(conn, structure_id, text, author, shared=shared)
+
+    def saved(text: str | None) -> None:
+        if text:
+            app.notify("Note enregistrée.")
+            on_saved()
+            sync = getattr(app, "sync_team", None)
+            if sync is not None:
+                sync()
+
+    db_path = str(getattr(app, "db_path", ""))
+    app.push_screen(
+        NoteEditor(structure_name, author=author, db_path=db_path or None, save=write), saved
+    )

@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import Horizontal, HorizontalScroll, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
-from textual.widgets import Button, Footer, Input, OptionList, Select, Static
+from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -33,12 +33,17 @@ from store.db import Store
 from store.journal import JournalEntry, log_orientation
 from store.lines import heading, no_local_structure
 from store.needs import Interpretation, interpret
+from store.notes import NoteMark, note_marks
 from store.orientation import Orientation, Suggestion, orient, short_label
 from store.queries import get_structure
 from store.text import clean_display
 from store.vocab.thematiques import label as theme_label
 
+from ..keymap import DETAIL, ORIENTATION
 from ..stores import thread_store
+from ..widgets.chip import NeedChip
+from ..widgets.detail import format_km
+from ..widgets.results import note_excerpt
 
 MAX_CHOSEN = 3
 MAX_CHIPS = 6
@@ -55,6 +60,7 @@ class OrientationReady(Message):
     serial: int
     result: Orientation | None
     note: str = ""
+    notes: dict[str, NoteMark] = field(default_factory=dict)  # structure id -> its notes
 
 
 class CommuneSuggester(Suggester):
@@ -81,7 +87,7 @@ class CommuneSuggester(Suggester):
 class DetailModal(ModalScreen[None]):
     """A structure's details, read-only, over the orientation view."""
 
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape,q", "dismiss", "Fermer")]
+    BINDINGS: ClassVar[list[BindingType]] = DETAIL.bindings()
     DEFAULT_CSS = """
     DetailModal { align: center middle; }
     DetailModal > VerticalScroll {
@@ -89,39 +95,59 @@ class DetailModal(ModalScreen[None]):
     }
     """
 
-    def __init__(self, body: Text) -> None:
+    def __init__(self, body: Text, structure_id: str, name: str) -> None:
         super().__init__()
         self.body = body
+        self.structure_id = structure_id
+        self.structure_name = name
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(self.body, id="detail-body", markup=False)
+        yield Footer()
 
-    def action_dismiss(self) -> None:  # type: ignore[override]
+    def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_new_note(self) -> None:
+        """`n`, as the pane says: a note on the structure shown."""
+        from .note_editor import open_new_note
+
+        open_new_note(self.app, self.structure_id, self.structure_name, self._reload)
+
+    def _reload(self) -> None:
+        orientation = next(
+            (s for s in self.app.screen_stack if isinstance(s, OrientationScreen)), None
+        )
+        if orientation is not None:
+            self.body = orientation.detail_body(self.structure_id) or self.body
+            self.query_one("#detail-body", Static).update(self.body)
+
+    def action_fiche(self) -> None:
+        """`p`: the fiche with the structure shown."""
+        orientation = next(
+            (s for s in self.app.screen_stack if isinstance(s, OrientationScreen)), None
+        )
+        if orientation is not None:
+            orientation.write_fiche_for([self.structure_id])
 
 
 class OrientationScreen(Screen[None]):
     """Need + place -> structures, grouped by kind, with reasons."""
 
-    BINDINGS: ClassVar[list[Binding]] = [
-        Binding("escape", "back", "Retour"),
-        Binding("space", "choose", "Choisir", show=True),
-        Binding("p", "fiche", "Fiche"),
-        Binding("ctrl+l", "focus_need", "Besoin", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = ORIENTATION.bindings()
     DEFAULT_CSS = """
     OrientationScreen { layout: vertical; }
     OrientationScreen #title { height: 1; text-style: bold; padding: 0 1; }
-    OrientationScreen #inputs { height: 3; }
+    OrientationScreen #inputs { height: 1; margin: 0 1; }
+    OrientationScreen #inputs > Input { margin-right: 1; }
     OrientationScreen #need { width: 2fr; }
     OrientationScreen #place { width: 1fr; }
-    OrientationScreen #add-kind { width: 26; }
+    OrientationScreen #add-kind { width: 24; }
     OrientationScreen #chips { height: 1; padding: 0 1; scrollbar-size-horizontal: 0; }
-    OrientationScreen #chips Button { min-width: 8; height: 1; border: none; margin: 0 1 0 0; }
     OrientationScreen #note { height: auto; padding: 0 1; color: $text-muted; }
     OrientationScreen #lines { height: auto; padding: 0 1; display: none; }
-    OrientationScreen #results { height: 1fr; }
+    OrientationScreen #results { height: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     OrientationScreen #chosen { height: 1; padding: 0 1; }
     """
 
@@ -138,6 +164,8 @@ class OrientationScreen(Screen[None]):
         self.chosen: list[str] = []
         self.serial = 0
         self.last_fiche: Path | None = None
+        self.show_reasons = False  # `d`: one line per structure, or its reasons below
+        self.notes: dict[str, NoteMark] = {}
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -147,16 +175,21 @@ class OrientationScreen(Screen[None]):
                 value=self.need,
                 placeholder="Besoin, avec les mots de la personne (ex. « plus rien à manger »)",
                 id="need",
+                compact=True,
+                select_on_focus=False,
             )
             yield Input(
                 placeholder="Commune ou code postal",
                 id="place",
                 suggester=CommuneSuggester(self),
+                compact=True,
+                select_on_focus=False,
             )
             yield Select(
                 [(short_label(k.slug), k.slug) for k in kinds_mod.KINDS if k.slug != "autre"],
                 prompt="＋ ajouter un type",
                 id="add-kind",
+                compact=True,
             )
         yield HorizontalScroll(id="chips")
         yield Static("", id="lines", markup=False)
@@ -194,30 +227,31 @@ class OrientationScreen(Screen[None]):
         # Removal is asynchronous: wait for it before mounting chips with the same ids.
         box = self.query_one("#chips", HorizontalScroll)
         await box.remove_children()
-        buttons = []
-        for tag in self._chip_tags():
-            button = Button(
+        chips = [
+            NeedChip(
+                tag,
                 self._chip_label(tag),
+                off=tag in self.off,
                 id="chip-" + tag.replace(":", "-", 1),
-                variant="default" if tag in self.off else "primary",
-                compact=True,
             )
-            button.tag = tag  # type: ignore[attr-defined]
-            button.tooltip = "Entrée : retirer ou remettre ce besoin"
-            buttons.append(button)
-        await box.mount_all(buttons)
+            for tag in self._chip_tags()
+        ]
+        await box.mount_all(chips)
 
-    @on(Button.Pressed)
-    def _toggle_chip(self, event: Button.Pressed) -> None:
-        tag = getattr(event.button, "tag", None)
-        if not tag:
-            return
-        if tag in self.off:
-            self.off.discard(tag)
+    @on(NeedChip.Toggled)
+    def _chip_clicked(self, event: NeedChip.Toggled) -> None:
+        self._toggle(event.chip)
+
+    def action_toggle_chip(self) -> None:
+        if isinstance(self.focused, NeedChip):
+            self._toggle(self.focused)
+
+    def _toggle(self, chip: NeedChip) -> None:
+        if chip.tag in self.off:
+            self.off.discard(chip.tag)
         else:
-            self.off.add(tag)
-        event.button.label = self._chip_label(tag)
-        event.button.variant = "default" if tag in self.off else "primary"
+            self.off.add(chip.tag)
+        chip.set_state(self._chip_label(chip.tag), off=chip.tag in self.off)
         self._rank_now()
 
     @on(Select.Changed, "#add-kind")
@@ -249,7 +283,7 @@ class OrientationScreen(Screen[None]):
     def _refresh(self) -> None:
         before = self._chip_tags()
         self.interpretation = interpret(self.need)
-        if self._chip_tags() != before or not self.query_one("#chips").query(Button):
+        if self._chip_tags() != before or not self.query_one("#chips").query(NeedChip):
             self._render_chips()
         self._rank_now()
 
@@ -293,13 +327,15 @@ class OrientationScreen(Screen[None]):
         except UnknownPlace:
             note = f"Lieu inconnu : « {place} » (commune ou code postal). Résultats sans lieu."
             result = orient(store.conn, need, None, kinds=kinds, thematiques=themes)
-        self.post_message(OrientationReady(serial, result, note))
+        marks = note_marks(store.conn, [s.id for s in result.suggestions])
+        self.post_message(OrientationReady(serial, result, note, marks))
 
     @on(OrientationReady)
     def _show(self, message: OrientationReady) -> None:
         if message.serial != self.serial or message.result is None:
             return
         self.result = message.result
+        self.notes = message.notes
         note = message.note
         if not note:
             if not self.need.strip():
@@ -339,6 +375,8 @@ class OrientationScreen(Screen[None]):
         highlighted = results.highlighted_option.id if results.highlighted_option else None
         suggestions = result.suggestions
         self.suggestions = {s.id: s for s in suggestions}
+        # What is acted on is what is shown: a structure gone from the list is no longer chosen.
+        self.chosen = [i for i in self.chosen if i in self.suggestions]
         options: list[Option | None] = []
         several = len(result.groups) > 1
         for group in result.groups:
@@ -373,12 +411,33 @@ class OrientationScreen(Screen[None]):
         self._update_chosen()
 
     def _prompt(self, s: Suggestion) -> Text:
-        text = Text(no_wrap=False, overflow="ellipsis")
+        """One line: choice box, name, distance, opening, note; the reasons on a second
+        line only with `d` (at 80×24 one line each keeps eight structures or more in view)."""
+        text = Text(no_wrap=True, overflow="ellipsis")
         text.append("[x] " if s.id in self.chosen else "[ ] ")
         text.append(_line(s.nom) or "Structure sans nom", style="bold")
-        text.append("\n    ")
-        text.append(_line(" · ".join(s.reasons)), style="dim")
+        facts = []
+        if s.distance_km is not None:
+            facts.append(format_km(s.distance_km))
+        if s.open_now is True:
+            facts.append("● ouvert")
+        elif s.open_now is False:
+            facts.append("○ fermé")
+        if facts:
+            text.append(" · " + " · ".join(facts), style="dim")
+        mark = self.notes.get(s.id)
+        if mark is not None:
+            text.append(" · ")
+            text.append(note_excerpt(mark), style="italic")
+        if self.show_reasons and s.reasons:
+            text.append("\n    ")
+            text.append(_line(" · ".join(s.reasons)), style="dim")
         return text
+
+    def action_toggle_reasons(self) -> None:
+        self.show_reasons = not self.show_reasons
+        if self.result is not None:
+            self._fill(self.result)
 
     # -- actions -------------------------------------------------------------------------------
     def _highlighted(self) -> Suggestion | None:
@@ -391,27 +450,47 @@ class OrientationScreen(Screen[None]):
         if event.option.id:
             self.open_details(event.option.id)
 
-    def open_details(self, structure_id: str) -> None:
+    def detail_body(self, structure_id: str) -> Text | None:
         assert self.ui_store is not None
         structure = get_structure(self.ui_store.conn, structure_id)
         if structure is None:
+            return None
+        from ..widgets.detail import render_structure
+
+        suggestion = self.suggestions.get(structure_id)
+        distance = suggestion.distance_km if suggestion else None
+        now = getattr(self.app, "now", dt.datetime.now)()
+        return render_structure(structure, now=now, distance_km=distance)
+
+    def open_details(self, structure_id: str) -> None:
+        body = self.detail_body(structure_id)
+        if body is None:
             self.notify("Cette structure n'est plus dans la base.", severity="warning")
             return
         suggestion = self.suggestions.get(structure_id)
-        distance = suggestion.distance_km if suggestion else None
-        try:
-            from ..widgets.detail import render_structure
+        name = _line(suggestion.nom) if suggestion else ""
+        self.app.push_screen(DetailModal(body, structure_id, name))
 
-            body = render_structure(structure, now=dt.datetime.now(), distance_km=distance)
-        except ImportError:  # the main app's detail renderer is optional here
-            from ..cli.show_cmd import render_text
+    def action_new_note(self) -> None:
+        """`n`: a note on the structure under the cursor (its mark shows in the list)."""
+        s = self._highlighted()
+        if s is None:
+            self.notify("Choisissez d'abord une structure dans la liste.", severity="warning")
+            return
+        from .note_editor import open_new_note
 
-            body = Text("\n".join(render_text(structure)))
-        self.app.push_screen(DetailModal(body))
+        open_new_note(self.app, s.id, _line(s.nom), self._rank_now)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letter keys are off (and out of the footer) while a text field has the focus;
+        removing a need only on a need."""
+        if action in ORIENTATION.typing_actions and isinstance(self.focused, Input):
+            return False
+        if action == "toggle_chip":
+            return isinstance(self.focused, NeedChip)
+        return True
 
     def action_choose(self) -> None:
-        if isinstance(self.focused, Input):
-            return
         s = self._highlighted()
         if s is None:
             return
@@ -437,9 +516,6 @@ class OrientationScreen(Screen[None]):
         self.query_one("#chosen", Static).update(text)
 
     def action_fiche(self) -> None:
-        if isinstance(self.focused, Input):
-            return
-        assert self.ui_store is not None
         ids = list(self.chosen)
         if not ids:
             highlighted = self._highlighted()
@@ -447,6 +523,10 @@ class OrientationScreen(Screen[None]):
         if not ids:
             self.notify("Choisissez d'abord une structure (espace).", severity="warning")
             return
+        self.write_fiche_for(ids)
+
+    def write_fiche_for(self, ids: list[str]) -> None:
+        assert self.ui_store is not None
         from store.fiche import FicheRequest, lines_of
 
         from ..fiche_flow import hand_fiche
@@ -508,7 +588,11 @@ class OrientationScreen(Screen[None]):
         self.query_one("#need", Input).focus()
 
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 1:
+        """Escape: from the list, the chips or the type -> the need; from the need or the
+        place -> the previous screen. Nothing typed is lost: the view is kept."""
+        if not isinstance(self.focused, Input):
+            self.action_focus_need()
+        elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
             self.app.exit()

@@ -14,10 +14,20 @@ from store import kinds
 from .detail import format_km, one_line
 
 if TYPE_CHECKING:
+    from store.notes import NoteMark
     from store.search import Hit
 
 # The list never holds more than this: the core ranks, the widget only shows the top.
 WINDOW = 100
+EXCERPT_WORDS = 6
+
+
+def note_excerpt(mark: NoteMark) -> str:
+    """'✎ « N'accepte plus de dossiers avant… »' (+1 when there are more notes)."""
+    words = one_line(mark.latest).split()
+    excerpt = " ".join(words[:EXCERPT_WORDS]) + ("…" if len(words) > EXCERPT_WORDS else "")
+    more = f" (+{mark.count - 1})" if mark.count > 1 else ""
+    return f"✎ « {excerpt} »{more}"
 
 
 def short_kind(slug: str | None) -> str:
@@ -25,7 +35,7 @@ def short_kind(slug: str | None) -> str:
     return one_line(kinds.label(slug)).split(" (")[0].split(",")[0]
 
 
-def hit_prompt(hit: Hit, now: dt.datetime) -> Text:
+def hit_prompt(hit: Hit, now: dt.datetime, mark: NoteMark | None = None) -> Text:
     """'Nom' then '● Ouvert · 2,3 km · Type · Commune (CP)' — words, not only colours.
 
     Short facts come first on the second line, so that a narrow list cuts the place name
@@ -54,6 +64,9 @@ def hit_prompt(hit: Hit, now: dt.datetime) -> Text:
         place = f"dép. {one_line(hit.departement)}"
     if place:
         details.append(place)
+    if mark is not None:  # the worker's own word, right where the choice is made
+        text.append("  ")
+        text.append(note_excerpt(mark), style="italic")
     text.append("\n")
     text.append(" · ".join(details), style="dim")
     return text
@@ -72,9 +85,18 @@ class ResultsList(OptionList):
     }
     """
 
-    def show_hits(self, hits: list[Hit], now: dt.datetime, keep: str | None = None) -> None:
+    def show_hits(
+        self,
+        hits: list[Hit],
+        now: dt.datetime,
+        keep: str | None = None,
+        notes: dict[str, NoteMark] | None = None,
+    ) -> None:
         """Replace the options; keep the highlight on `keep` when it is still there."""
-        options = [Option(hit_prompt(hit, now), id=hit.id) for hit in hits[:WINDOW]]
+        notes = notes or {}
+        options = [
+            Option(hit_prompt(hit, now, notes.get(hit.id)), id=hit.id) for hit in hits[:WINDOW]
+        ]
         self.set_options(options)
         if not options:
             return
