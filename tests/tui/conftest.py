@@ -61,6 +61,8 @@ def fictional_records() -> list[StructureRecord]:
                     frais=["gratuit"],
                     conditions_acces="Sur rendez-vous",
                     description="Aide à écrire des courriers et remplir des dossiers.",
+                    modes_mobilisation=["telephoner", "se-presenter"],
+                    mobilisable_par=["usagers", "professionnels"],
                 )
             ],
         ),

@@ -57,3 +57,57 @@ def test_note_editor(snap_compare, tmp_path: Path) -> None:
 
 def test_help_screen(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=_help)
+
+
+# -- issue 14: the orientation view and the detail at both sizes ------------------------------
+
+
+async def _orientation(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+o", *"epicerie solidaire", "tab", *"Melun", "enter")
+    await settle(pilot)
+
+
+async def _orientation_urgent(pilot: Pilot) -> None:
+    await settle(pilot)
+    await pilot.press("ctrl+o", *"dort dehors avec ses enfants", "tab", *"Toulouse")
+    await settle(pilot)
+
+
+async def _detail_with_mobilisation(pilot: Pilot) -> None:
+    await _centre_detail(pilot)
+    pane = pilot.app.screen.query_one("#detail")
+    pane.scroll_to(y=17, animate=False)  # the services: « Comment orienter »
+    await settle(pilot)
+
+
+def test_orientation_80x24(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(80, 24), run_before=_orientation)
+
+
+def test_orientation_120x40(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), terminal_size=(120, 40), run_before=_orientation)
+
+
+def test_orientation_urgent_80x24(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(
+        snapshot_app(tmp_path), terminal_size=(80, 24), run_before=_orientation_urgent
+    )
+
+
+def test_orientation_urgent_120x40(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(
+        snapshot_app(tmp_path), terminal_size=(120, 40), run_before=_orientation_urgent
+    )
+
+
+def test_detail_with_mobilisation_80x24(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(
+        snapshot_app(tmp_path), terminal_size=(80, 24), run_before=_detail_with_mobilisation
+    )
+
+
+def test_detail_with_mobilisation_120x40(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(
+        snapshot_app(tmp_path), terminal_size=(120, 40), run_before=_detail_with_mobilisation
+    )
