@@ -60,9 +60,19 @@ class AmbiguousPlace(Exception):
 
 
 class UnknownPlace(Exception):
-    def __init__(self, query: str, message: str | None = None) -> None:
+    """No commune by that name; `closest` holds the nearest spellings, biggest first."""
+
+    def __init__(
+        self, query: str, message: str | None = None, closest: list[Commune] | None = None
+    ) -> None:
         self.query = query
-        super().__init__(message or f"« {query} » : commune ou code postal inconnu.")
+        self.closest = closest or []
+        if message is None:
+            message = f"« {query} » : commune ou code postal inconnu."
+            if self.closest:
+                names = ", ".join(f"{c.nom} ({c.dep})" for c in self.closest[:4])
+                message = f"« {query} » : commune inconnue. Vouliez-vous dire {names} ?"
+        super().__init__(message)
 
 
 class DepartementPlace(UnknownPlace):
@@ -182,10 +192,17 @@ def complete(conn: sqlite3.Connection, prefix: str, limit: int = 10) -> list[Com
             (prefix + "%", limit),
         ).fetchall()
     else:
+        # "St Den" -> "saint den%": abbreviations written out, except the word being typed.
+        words = normalize(prefix).split()
+        if prefix[-1:].isspace() or len(words) > 1:
+            done = words if prefix[-1:].isspace() else words[:-1]
+            words = [_ABBREVIATIONS.get(w, w) for w in done] + words[len(done) :]
         rows = conn.execute(
             _SELECT + " WHERE nom_norm LIKE ? ORDER BY population DESC LIMIT ?",
-            (normalize(prefix) + "%", limit),
+            (" ".join(words) + "%", limit),
         ).fetchall()
+        if not rows and len(prefix) >= 4:  # "Toulous": the closest names instead
+            return [c for c, _ in closest(conn, prefix, limit=limit)]
     return [_row_to_commune(r) for r in rows]
 
 
@@ -225,7 +242,12 @@ def resolve_place(conn: sqlite3.Connection, query: str) -> Commune:
         # "Cherbourg" for Cherbourg-en-Cotentin: the beginning of one commune's name.
         found = _names_starting(conn, name_key(text), dep=dep)
         if not found:
-            raise UnknownPlace(query)
+            # "Toulous", "Clermont Ferand": a typo. The one clear closest name is taken (the
+            # place shown says which); otherwise the closest are proposed.
+            scored = closest(conn, text, dep=dep)
+            if _clear_winner(scored):
+                return scored[0][0]
+            raise UnknownPlace(query, closest=[c for c, _ in scored])
         if len(found) == 1 or found[0].population >= 5 * max(found[1].population, 1):
             return found[0]
         raise AmbiguousPlace(query, found)
@@ -241,6 +263,70 @@ def resolve_place(conn: sqlite3.Connection, query: str) -> Commune:
     if len(found) == 1 or found[0].population >= 5 * max(found[1].population, 1):
         return found[0]
     raise AmbiguousPlace(query, found)
+
+
+# -- typos: the closest commune names (rapidfuzz over the names, bucketed by first letter) ----
+
+TYPO_CUTOFF = 80.0  # below this, a name is not proposed
+TYPO_ACCEPT = 88.0  # at or above, and clearly ahead, a typo is corrected without asking
+_NAMES: dict[str, list[tuple[str, str]]] = {}  # first letter -> (name key, insee), per process
+
+
+def _name_index(conn: sqlite3.Connection) -> dict[str, list[tuple[str, str]]]:
+    """The commune names (keys as compared), by first letter; built once per process from
+    the embedded table, which never changes (34 920 names, a few milliseconds)."""
+    if not _NAMES:
+        for insee, nom_norm in conn.execute(
+            "SELECT insee, nom_norm FROM communes WHERE type != 'ARM'"
+        ):
+            key = nom_norm or ""  # already normalised, "saint" written out
+            if key:
+                _NAMES.setdefault(key[0], []).append((key, insee))
+    return _NAMES
+
+
+def closest(
+    conn: sqlite3.Connection, text: str, *, limit: int = 5, dep: str | None = None
+) -> list[tuple[Commune, float]]:
+    """The communes whose name is closest to `text` (typos, missing letters), with their
+    score (0-100), best first; among equal scores the biggest commune first.
+
+    Names starting with the same letter are compared first (a typo rarely hits the first
+    letter); all names only when none of those comes close.
+    """
+    from rapidfuzz import fuzz, process
+
+    key = name_key(text)
+    if len(key) < 3:
+        return []
+    index = _name_index(conn)
+    candidates = index.get(key[0], [])
+    names = [k for k, _ in candidates]
+    found = process.extract(
+        key, names, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=TYPO_CUTOFF
+    )
+    if not found:
+        candidates = [pair for bucket in index.values() for pair in bucket]
+        names = [k for k, _ in candidates]
+        found = process.extract(
+            key, names, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=TYPO_CUTOFF
+        )
+    scored: list[tuple[Commune, float]] = []
+    for _name, score, position in found:
+        commune = by_insee(conn, candidates[position][1])
+        if commune is not None and (dep is None or commune.dep == dep.upper().zfill(2)):
+            scored.append((commune, float(score)))
+    scored.sort(key=lambda pair: (-round(pair[1]), -pair[0].population))
+    return scored[:limit]
+
+
+def _clear_winner(scored: list[tuple[Commune, float]]) -> bool:
+    if not scored or scored[0][1] < TYPO_ACCEPT:
+        return False
+    if len(scored) == 1:
+        return True
+    (best, score), (second, next_score) = scored[0], scored[1]
+    return score - next_score >= 4 or best.population >= 5 * max(second.population, 1)
 
 
 def _arrondissement(conn: sqlite3.Connection, text: str) -> Commune | None:

@@ -112,3 +112,49 @@ def test_ambiguous_message_says_how_to_choose(store: Store) -> None:
     assert "Saint-Denis (93)" in message
     assert "Précisez le département, ex. « Saint-Denis (" in message
     assert "…." not in message
+
+
+# -- places as people type them (issue 14) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "nom", "dep"),
+    [
+        ("Toulous", "Toulouse", "31"),
+        ("Bordeau", "Bordeaux", "33"),
+        ("Mlun", "Melun", "77"),
+        ("Clermont Ferand", "Clermont-Ferrand", "63"),
+        ("aix en provance", "Aix-en-Provence", "13"),
+        ("Ste Genevieve des Bois", "Sainte-Geneviève-des-Bois", "91"),
+        ("St Denis 93", "Saint-Denis", "93"),
+        ("paris 15eme", "Paris 15e Arrondissement", "75"),
+        ("Marseille 13e arrondissement", "Marseille 13e Arrondissement", "13"),
+        ("77000", "Melun", "77"),
+    ],
+)
+def test_places_as_people_type_them(store: Store, typed: str, nom: str, dep: str) -> None:
+    commune = resolve_place(store.conn, typed)
+    assert (commune.nom, commune.dep) == (nom, dep)
+
+
+def test_st_denis_asks_which_one(store: Store) -> None:
+    with pytest.raises(AmbiguousPlace) as caught:
+        resolve_place(store.conn, "St Denis")
+    assert {c.dep for c in caught.value.choices} >= {"93", "974"}
+
+
+def test_an_unknown_place_proposes_the_closest_communes(store: Store) -> None:
+    with pytest.raises(UnknownPlace) as caught:
+        resolve_place(store.conn, "Sainte-Mari")  # many close names, none clearly meant
+    assert caught.value.closest
+    assert "Vouliez-vous dire" in str(caught.value)
+    with pytest.raises(UnknownPlace) as nothing:
+        resolve_place(store.conn, "Qwertyuiop")
+    assert nothing.value.closest == []
+
+
+def test_completion_writes_out_st_and_forgives_a_typo(store: Store) -> None:
+    assert complete(store.conn, "St Den", limit=3)[0].nom == "Saint-Denis"
+    assert complete(store.conn, "Ste Gen", limit=1)[0].nom == "Sainte-Geneviève-des-Bois"
+    assert complete(store.conn, "Toulous", limit=1)[0].nom == "Toulouse"
+    assert complete(store.conn, "Stains", limit=1)[0].nom == "Stains"  # not "Saint…"

@@ -185,8 +185,8 @@ class MainScreen(Screen[None]):
             except AmbiguousPlace as exc:
                 choices = ", ".join(f"{c.nom} ({c.dep})" for c in exc.choices[:3])
                 note = f"« {one_line(request.near)} » : plusieurs communes ({choices}…) — précisez"
-            except UnknownPlace:
-                note = f"« {one_line(request.near)} » : commune ou code postal inconnu"
+            except UnknownPlace as exc:  # says the closest communes when there are some
+                note = one_line(str(exc))
         limit = WINDOW * 4 if request.open_now else WINDOW
         hits = search(
             conn,

@@ -324,8 +324,12 @@ class OrientationScreen(Screen[None]):
                 f"Précisez, ex. « {first.nom} ({first.dep}) »."
             )
             result = orient(store.conn, need, None, kinds=kinds, thematiques=themes)
-        except UnknownPlace:
-            note = f"Lieu inconnu : « {place} » (commune ou code postal). Résultats sans lieu."
+        except UnknownPlace as exc:
+            proposals = ", ".join(f"{c.nom} ({c.dep})" for c in exc.closest[:4])
+            note = f"Lieu inconnu : « {place} » (commune ou code postal)." + (
+                f" Vouliez-vous dire {proposals} ?" if proposals else ""
+            )
+            note += " Résultats sans lieu."
             result = orient(store.conn, need, None, kinds=kinds, thematiques=themes)
         marks = note_marks(store.conn, [s.id for s in result.suggestions])
         self.post_message(OrientationReady(serial, result, note, marks))
