@@ -233,3 +233,71 @@ def test_readme_mentions_no_other_key_table() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme.count("| touche |") <= 1
     assert Path(ROOT / "README.md").exists()
+
+
+# -- small terminals -------------------------------------------------------------------------
+
+
+def _epiceries_store(path: Path) -> Path:
+    """Twelve fictional épiceries solidaires around Melun."""
+    from store.db import Store
+    from store.models import StructureRecord
+    from store.writer import ImportReport, write_records
+
+    records = [
+        StructureRecord(
+            nom=f"Épicerie solidaire fictive n° {n} du quartier des Essais",
+            source="tests-fictif",
+            source_id=f"es-{n}",
+            kind="epicerie-solidaire",
+            commune="Melun",
+            code_postal="77000",
+            departement="77",
+            code_insee="77288",
+            latitude=48.54 + n / 1000,
+            longitude=2.66,
+        )
+        for n in range(12)
+    ]
+    with Store(path) as store, store.transaction() as conn:
+        write_records(conn, records, ImportReport(path="fixture", format="test"))
+    return path
+
+
+async def test_at_80x24_eight_suggestions_fit_on_one_line_each(tmp_path: Path) -> None:
+    from tests.tui.conftest import NOW
+    from tui.app import AiguillageApp
+
+    app = AiguillageApp(_epiceries_store(tmp_path / "es.db"), load_demo=False, now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o", *"epicerie solidaire", "tab", *"Melun", "enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, OrientationScreen)
+        results = screen.query_one("#results", OptionList)
+        height = results.scrollable_content_region.height
+        visible = [
+            results.get_option_at_index(i)
+            for i in range(min(height, results.option_count))
+        ]
+        rows = [o for o in visible if not o.disabled]
+        assert all("\n" not in str(o.prompt) for o in rows)
+        assert len(rows) >= 8, (height, len(rows))
+        await pilot.press("d")  # the reasons, on demand
+        assert "\n" in str(results.get_option_at_index(1).prompt)
+
+
+async def test_the_place_field_completes_and_forgives_a_typo(make_app) -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        near = screen.query_one("#near", Input)
+        near.focus()
+        await pilot.press(*"Toul")
+        await settle(pilot)
+        await pilot.press("right")  # accepts the completion
+        assert near.value == "Toulouse"
+        near.value = "Toulous"  # a typo: understood, and said
+        await settle(pilot)
+        assert "près de Toulouse (31)" in str(screen.query_one("#status", Static).render())

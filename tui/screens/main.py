@@ -22,6 +22,7 @@ from ..keymap import MAIN
 from ..messages import DemoLoaded, DemoProgress, DetailReady, ResultsReady
 from ..stores import thread_store
 from ..widgets.detail import DetailPane, one_line
+from ..widgets.place import CommuneSuggester
 from ..widgets.results import WINDOW, ResultsList
 from ..widgets.toggle import StateCheckbox
 
@@ -99,6 +100,9 @@ class MainScreen(Screen[None]):
                 id="near",
                 compact=True,
                 select_on_focus=False,
+                suggester=CommuneSuggester(
+                    lambda: self.aig.store.conn if self.aig.store_ready else None
+                ),
             )
             yield Select(kind_options(), prompt="Type : tous", id="kind", compact=True)
             yield Select(

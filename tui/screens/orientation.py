@@ -22,13 +22,12 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, HorizontalScroll, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.suggester import Suggester
 from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from store import kinds as kinds_mod
-from store.communes import AmbiguousPlace, UnknownPlace, complete
+from store.communes import AmbiguousPlace, UnknownPlace
 from store.db import Store
 from store.journal import JournalEntry, log_orientation
 from store.lines import heading, no_local_structure
@@ -43,6 +42,7 @@ from ..keymap import DETAIL, ORIENTATION
 from ..stores import thread_store
 from ..widgets.chip import NeedChip
 from ..widgets.detail import format_km
+from ..widgets.place import CommuneSuggester
 from ..widgets.results import note_excerpt
 
 MAX_CHOSEN = 3
@@ -61,27 +61,6 @@ class OrientationReady(Message):
     result: Orientation | None
     note: str = ""
     notes: dict[str, NoteMark] = field(default_factory=dict)  # structure id -> its notes
-
-
-class CommuneSuggester(Suggester):
-    """Completes a commune name or postcode from the embedded communes table."""
-
-    def __init__(self, screen: OrientationScreen) -> None:
-        super().__init__(use_cache=True, case_sensitive=False)
-        self.owner = screen
-
-    async def get_suggestion(self, value: str) -> str | None:
-        store = self.owner.ui_store
-        if store is None or len(value.strip()) < 2:
-            return None
-        found = complete(store.conn, value, limit=1)
-        if not found:
-            return None
-        commune = found[0]
-        if value.strip().isdigit():
-            code = next((c for c in commune.codes_postaux if c.startswith(value.strip())), None)
-            return code
-        return commune.nom if commune.nom.lower().startswith(value.lower()) else None
 
 
 class DetailModal(ModalScreen[None]):
@@ -181,7 +160,9 @@ class OrientationScreen(Screen[None]):
             yield Input(
                 placeholder="Commune ou code postal",
                 id="place",
-                suggester=CommuneSuggester(self),
+                suggester=CommuneSuggester(
+                    lambda: self.ui_store.conn if self.ui_store is not None else None
+                ),
                 compact=True,
                 select_on_focus=False,
             )
