@@ -7,8 +7,6 @@ from collections.abc import Callable
 
 from textual.suggester import Suggester
 
-from store.communes import complete
-
 
 class CommuneSuggester(Suggester):
     """Suggests the rest of a commune name (biggest first) or of a postcode.
@@ -23,6 +21,8 @@ class CommuneSuggester(Suggester):
         self.connection = connection
 
     async def get_suggestion(self, value: str) -> str | None:
+        from store.communes import complete  # loaded with the first completion
+
         conn = self.connection()
         typed = value.strip()
         if conn is None or len(typed) < 2:
