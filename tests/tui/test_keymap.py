@@ -277,10 +277,7 @@ async def test_at_80x24_eight_suggestions_fit_on_one_line_each(tmp_path: Path) -
         assert isinstance(screen, OrientationScreen)
         results = screen.query_one("#results", OptionList)
         height = results.scrollable_content_region.height
-        visible = [
-            results.get_option_at_index(i)
-            for i in range(min(height, results.option_count))
-        ]
+        visible = [results.get_option_at_index(i) for i in range(min(height, results.option_count))]
         rows = [o for o in visible if not o.disabled]
         assert all("\n" not in str(o.prompt) for o in rows)
         assert len(rows) >= 8, (height, len(rows))
