@@ -144,3 +144,12 @@ def read_text(path: Path) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             raise ImportFailure(path, "encodage de texte non reconnu.") from None
+
+
+def first_char(path: Path) -> str:
+    """The first character of a file that is not white space (after a BOM), "" if none:
+    `[` or `{` for JSON."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    stripped = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    return chr(stripped[0]) if stripped else ""

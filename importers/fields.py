@@ -164,3 +164,22 @@ class Checked:
         if self.dropped:
             extra["invalides"] = dict(self.dropped)
         return extra
+
+
+_PHONE_DIGITS = re.compile(r"[\s.\-()]")
+
+
+def french_phone(value: Any) -> str | None:
+    """A French number written the French way (`+33492532673` → `04 92 53 26 73`); any other
+    text is kept as given."""
+    raw = text(value)
+    if raw is None:
+        return None
+    digits = _PHONE_DIGITS.sub("", raw)
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:].removeprefix("0")
+    elif digits.startswith("0033"):
+        digits = "0" + digits[4:].removeprefix("0")
+    if len(digits) == 10 and digits.isdigit() and digits[0] == "0":
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return raw

@@ -50,6 +50,7 @@ class JsonStream:
         self.eof = False
         self.line = 1  # line of buf[0]
         self.col = 0  # column (from 0) of buf[0] on its line
+        self._mark = (0, 1)  # (position in buf, its line): lines are counted from there
 
     def _fill(self, size: int | None = None) -> bool:
         """Drop what was consumed and read more; False at the end of the file."""
@@ -62,6 +63,7 @@ class JsonStream:
                 self.col += self.pos
             self.buf = self.buf[self.pos :]
             self.pos = 0
+            self._mark = (0, self.line)
         data = self.handle.read(size or CHUNK)
         if not data:
             self.eof = True
@@ -77,6 +79,14 @@ class JsonStream:
         start = self.buf.rfind("\n", 0, pos)
         col = pos - start if start >= 0 else self.col + pos + 1
         return ImportFailure(self.path, _message(msg), f"ligne {line}, colonne {col}")
+
+    def line_here(self) -> int:
+        """The line of the next value (counted on from the last call: linear overall)."""
+        self.peek()
+        mark, line = self._mark
+        line += self.buf.count("\n", mark, self.pos)
+        self._mark = (self.pos, line)
+        return line
 
     def peek(self) -> str:
         """The next character that is not white space ("" at the end of the file)."""
@@ -111,14 +121,14 @@ class JsonStream:
             self._fill(size)
             size *= 2  # a huge record: fewer, bigger reads
 
-    def array(self) -> Iterator[Any]:
-        """The values of the array starting here."""
+    def array(self, lines: bool = False) -> Iterator[Any]:
+        """The values of the array starting here; with `lines`, (line, value) pairs."""
         self.expect("[", "Expecting value")
         if self.peek() == "]":
             self.pos += 1
             return
         while True:
-            yield self.value()
+            yield (self.line_here(), self.value()) if lines else self.value()
             char = self.peek()
             self.pos += 1
             if char == "]":
@@ -132,8 +142,11 @@ class JsonStream:
             raise self.error("Extra data")
 
 
-def records(path: Path, list_keys: tuple[str, ...]) -> Iterator[tuple[str, Any]]:
-    """(origin, value) for every record: "enregistrement N", or "ligne N" in JSON Lines.
+def records(
+    path: Path, list_keys: tuple[str, ...], *, lines: bool = False
+) -> Iterator[tuple[str, Any]]:
+    """(origin, value) for every record: "enregistrement N", or "ligne N" in JSON Lines;
+    with `lines`, the records of a top-level array as "enregistrement N, ligne L".
 
     An object holding lists under `list_keys` yields their items; any other object is one
     record.
@@ -146,7 +159,11 @@ def records(path: Path, list_keys: tuple[str, ...]) -> Iterator[tuple[str, Any]]
         stream = JsonStream(handle, path)
         first = stream.peek()
         number = 0
-        if first == "[":
+        if first == "[" and lines:
+            for line, item in stream.array(lines=True):
+                number += 1
+                yield f"enregistrement {number}, ligne {line}", item
+        elif first == "[":
             for item in stream.array():
                 number += 1
                 yield f"enregistrement {number}", item
