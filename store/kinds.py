@@ -96,7 +96,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "ressourcerie",
         "Ressourcerie, recyclerie, Emmaüs",
-        (r"\bressourcerie\b", r"\brecyclerie\b", r"\bemmaus\b"),
+        (r"\bressourcerie\b", r"\brecyclerie\b", r"\bemmaus\b(?! connect)"),
         (EQ + "electromenager", EQ + "habillement"),
     ),
     Kind(
