@@ -17,6 +17,7 @@ MODULES = (
     "hsds",
     "tabular",
     "mairies",
+    "mediation_numerique",
 )
 
 
