@@ -52,6 +52,9 @@ IMPORT_CACHE_KIB = 64 * 1024
 # A structure's content hash ends with this mark when it has no thématique of its own: its
 # stored `thematiques` are then derived (its services', or its kind's) and follow them.
 DERIVED = "+"
+# And holds this one when its own fields gave it only a generic kind (« Autre », association,
+# mairie) and no importer said more: its services' thématiques, however they arrive, may.
+KIND_OPEN = "?"
 
 UNCHANGED, UPDATED, ADDED = 0, 1, 2
 
@@ -133,16 +136,18 @@ def _structure_row(record: StructureRecord, sid: str) -> dict[str, object]:
     # Coded fields hold codes only: a value from the data that is not one is derived again.
     if not _DEPARTEMENT.fullmatch(str(row["departement"] or "")):
         row["departement"] = departement_of(record.code_insee) or departement_of(record.code_postal)
+    open_kind = False
     if row["kind"] not in kinds.BY_SLUG:
         row["kind"] = kinds.infer(
             record.nom,
             record.typologie,
             record.reseaux_porteurs,
             record.description,
-            [*record.thematiques, *(t for s in record.services for t in s.thematiques)],
+            record.thematiques,
             record.commune,
         )
-    digest = _digest(row.values())
+        open_kind = row["kind"] in kinds.GENERIC
+    digest = _digest(row.values()) + (KIND_OPEN if open_kind else "")
     if row["thematiques"] == "[]":
         # A first guess from the services at hand; the end of the import sets it from all.
         themes = {t for s in record.services for t in s.thematiques}
@@ -497,6 +502,7 @@ class RecordWriter:
                     {"structure_id": sid, "nom": nom, "description": description,
                      "thematiques": themes}
                 )  # fmt: skip
+            self._derive_kinds(structures, services)
             self._derive_thematiques(structures, services)
             conn.executemany(
                 "INSERT OR REPLACE INTO structures_fts(rowid, nom, lieu, services) "
@@ -542,6 +548,37 @@ class RecordWriter:
                 )
             ]
         return sorted(nums)
+
+    def _derive_kinds(
+        self,
+        structures: list[dict[str, object]],
+        services: dict[str, list[dict[str, object]]],
+    ) -> None:
+        """A structure whose own fields gave only a generic kind takes the kind its services'
+        thématiques point to (all of them: nested or from a services file, the same kind)."""
+        updates: list[tuple[str, object]] = []
+        for s in structures:
+            if KIND_OPEN not in str(s["content_hash"] or ""):
+                continue
+            codes = [c for v in services.get(str(s["id"]), ()) for c in _codes(v["thematiques"])]
+            kind = kinds.from_thematiques(codes) or self._own_kind(s)
+            if kind != s["kind"]:
+                s["kind"] = kind
+                updates.append((kind, s["num"]))
+        self.conn.executemany("UPDATE structures SET kind = ? WHERE num = ?", updates)
+
+    def _own_kind(self, structure: dict[str, object]) -> str:
+        """The generic kind a structure's own fields give (when its services no longer say
+        more than that)."""
+        if structure["kind"] in kinds.GENERIC:
+            return str(structure["kind"])
+        nom, typologie, reseaux, description, themes, commune = self.conn.execute(
+            "SELECT nom, typologie, reseaux_porteurs, description, thematiques, commune"
+            " FROM structures WHERE num = ?",
+            (structure["num"],),
+        ).fetchone()
+        own = () if str(structure["content_hash"]).endswith(DERIVED) else _codes(themes)
+        return kinds.infer(nom, typologie, _codes(reseaux), description, own, commune)
 
     def _derive_thematiques(
         self,
