@@ -61,19 +61,9 @@ def test_every_shape_is_read_as_data_inclusion_and_gives_the_same_store(
         assert [r.rejects for r in reports] == [[]] * len(files)
         content = _content(store)
     assert len(content) == 2 and sum(len(s["services"]) for s in content) == 2
-    differences = _differences(content, _reference(tmp_path))
-    assert [d for d in differences if not d.startswith(_KIND)] == []
+    assert _differences(content, _reference(tmp_path)) == []
 
 
-# The writer infers a structure's kind from the services on its record: nested services
-# (API /search) count, services of a separate file (the weekly export) come too late.
-_KIND = "structure 1 kind:"
-
-
-@pytest.mark.xfail(
-    strict=False,  # the kinds branch fixes it in the writer: then drop this mark and _KIND
-    reason="kind inferred before a separate services file is read",
-)
 def test_the_kind_does_not_depend_on_services_being_nested(tmp_path: Path) -> None:
     files = published.SHAPES["api-search"](tmp_path, "2026-11-30", None)
     with Store(tmp_path / "store.db") as store:
