@@ -192,6 +192,7 @@ def write_rejects(store: Store, path: Path, rejects: list[Reject]) -> Path | Non
         return None
     new = not target.exists()
     fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)  # also when an older file was left readable
     with os.fdopen(fd, "a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         if new:

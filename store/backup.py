@@ -58,6 +58,7 @@ def _snapshot(conn: sqlite3.Connection, target: Path) -> None:
     0600, a plain file without WAL."""
     tmp = target.with_name(target.name + ".tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a leftover from a killed run may have another mode
     os.close(fd)
     dest = sqlite3.connect(tmp, isolation_level=None)
     try:
@@ -114,6 +115,7 @@ def _prepare_scratch(source: Path, scratch: Path) -> None:
         raise RestoreError(f"{damaged} ({exc}).") from None
     try:
         fd = os.open(scratch, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
         os.close(fd)
         dest = sqlite3.connect(scratch, isolation_level=None)
         try:

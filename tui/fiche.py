@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from store.db import make_private_dirs
 from store.fiche import (
     Fiche,
     FicheLine,
@@ -322,7 +323,7 @@ def _unique_path(directory: Path, stem: str, suffix: str) -> Path:
 def private_dir(directory: Path) -> Path:
     """The fiches folder, created 0700 (and put back to 0700)."""
     directory = Path(directory)
-    directory.mkdir(parents=True, mode=0o700, exist_ok=True)
+    make_private_dirs(directory)  # its missing parents too, whatever the umask
     os.chmod(directory, 0o700)
     return directory
 

@@ -340,3 +340,20 @@ def test_a_store_folder_that_is_not_a_folder(tmp_path: Path, capsys) -> None:  #
     blocker.write_text("x")
     code, _, err = run(capsys, blocker / "aiguillage.db", "stats")
     assert code == 1 and str(blocker) in one_french_line(err)
+
+
+@pytest.mark.usefixtures("open_umask")
+def test_fiche_folders_and_rejects_file_are_private(fresh_db: Path, tmp_path: Path) -> None:
+    from importers.runner import write_rejects
+    from store.models import Reject
+    from tui.fiche import private_dir
+
+    private_dir(tmp_path / "x" / "y" / "fiches")
+    for folder in (tmp_path / "x", tmp_path / "x" / "y", tmp_path / "x" / "y" / "fiches"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    with Store(fresh_db) as store:
+        first = write_rejects(store, MAIRIES, [Reject("ligne 2", "motif")])
+        assert first is not None
+        first.chmod(0o644)  # left readable by an older version
+        write_rejects(store, MAIRIES, [Reject("ligne 3", "motif")])
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
