@@ -177,5 +177,11 @@ def heading(found: Sequence[LineAnswer], urgent: bool) -> str:
 def no_local_structure(found: Sequence[LineAnswer], where: str = "") -> str:
     """What to say when the store knows no structure for a need that has lines: never
     "nothing found" — the lines above answer."""
-    numbers = "le numéro ci-dessus" if len(found) == 1 else "les numéros ci-dessus"
-    return f"Pas encore de structure locale pour ce besoin dans la base{where} : appelez {numbers}."
+    return (
+        f"Pas encore de structure locale pour ce besoin dans la base{where} : {call_above(found)}."
+    )
+
+
+def call_above(found: Sequence[LineAnswer]) -> str:
+    """ "appelez d'abord le numéro ci-dessus" (or "les numéros"), after what is missing."""
+    return "appelez d'abord " + ("le numéro" if len(found) == 1 else "les numéros") + " ci-dessus"

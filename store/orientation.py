@@ -32,7 +32,7 @@ from . import dates
 from . import kinds as kinds_mod
 from .communes import Commune, haversine_km, resolve_place
 from .hours import state
-from .lines import LineAnswer, answers
+from .lines import LineAnswer, answers, call_above
 from .needs import Interpretation, interpret
 from .places import Member, PlaceInfo, members_of, places_of
 from .queries import directly_reachable
@@ -216,12 +216,14 @@ def format_km(km: float) -> str:
     return (f"{km:.1f}" if km < 10 else f"{km:.0f}").replace(".", ",") + " km"
 
 
-def missing_text(need: Need, reach_km: float, place: Commune, lines: bool = False) -> str:
+def missing_text(
+    need: Need, reach_km: float, place: Commune, lines: Sequence[LineAnswer] = ()
+) -> str:
     """What is missing within reach. With national lines (an urgent need is never answered
     « Aucune structure »), the lines above come first."""
     where = f"connue à moins de {reach_km:.0f} km de {place.nom}"
     if lines:
-        return f"Pas de structure « {need.label} » {where} : appelez d'abord les numéros ci-dessus."
+        return f"Pas de structure « {need.label} » {where} : {call_above(lines)}."
     return f"Aucune structure « {need.label} » {where}."
 
 
@@ -916,7 +918,7 @@ def orient(
                 _answers(s, n) for s in group.see_above
             )
             if not answered:
-                group.missing = missing_text(n, reach.km, place, bool(result.lines))
+                group.missing = missing_text(n, reach.km, place, result.lines)
                 group.fallbacks = _fallbacks(conn, n, place, now, shown, group)
         result.groups.append(group)
     return result

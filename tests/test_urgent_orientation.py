@@ -103,7 +103,7 @@ def test_cli_text_never_says_not_understood_or_nothing_for_an_urgent_need(
         assert "☎ 15  SAMU · en cas de danger immédiat" in out
         assert out.index("☎ 3114") < out.index("☎ 15")
         assert "non reconnu" not in out and "Aucune structure" not in out
-        assert "appelez les numéros ci-dessus" in out
+        assert "appelez d'abord les numéros ci-dessus" in out
 
 
 def test_cli_json_puts_the_lines_before_the_suggestions(
@@ -141,3 +141,14 @@ def test_cli_text_and_json_show_the_same_lines_in_the_same_order(
     text = capsys.readouterr().out
     from_text = [row.split("☎ ")[1].split("  ")[0] for row in text.splitlines() if "☎ " in row]
     assert from_json == from_text == ["3919", "3114", "17", "15", "0 800 23 13 13"]
+
+
+def test_one_line_is_called_the_number_above(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need = "elle dort dehors ce soir"
+    for extra in ([], ["--near", "Melun"]):
+        assert main(["--db", str(db_path), "orient", need, *extra]) == 0
+        out = capsys.readouterr().out
+        assert "appelez d'abord le numéro ci-dessus" in out and "numéros" not in out
+        assert out.count("ci-dessus") == 1  # said once, not again under an empty group

@@ -228,4 +228,4 @@ async def test_an_urgent_need_on_an_empty_store_is_never_unanswered(tmp_path: Pa
         assert "☎ 3114" in str(screen.query_one("#lines", Static).render())
         note = str(screen.query_one("#note", Static).render())
         assert "non reconnu" not in note
-        assert "appelez les numéros ci-dessus" in note
+        assert "appelez d'abord les numéros ci-dessus" in note

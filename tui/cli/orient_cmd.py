@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if result.location:
         reach = f" (rayon {result.reach.km:.0f} km)" if result.reach else ""
         say(f"Près de : {result.location.nom} ({result.location.dep}){reach}")
-    if not result.suggestions and result.lines:
+    if not result.suggestions and result.lines and not any(g.missing for g in result.groups):
         where = f" à moins de {result.reach.km:.0f} km" if result.reach else ""
         say(no_local_structure(result.lines, where))
     elif not result.suggestions and not result.location:
@@ -62,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         say()
         say("Structures")
     for group in result.groups:
+        empty = not (group.suggestions or group.fallbacks or group.missing or group.see_above)
+        if empty and result.lines:
+            continue  # the lines above answer it, said once
         print_group(group, several=len(result.groups) > 1, lines=bool(result.lines))
     return 0
 

@@ -332,8 +332,9 @@ class OrientationScreen(Screen[None]):
                 note = f"Près de {loc.nom} ({loc.dep})."
             else:
                 note = "Sans lieu : indiquez une commune ou un code postal pour les distances."
-        if message.result.lines and not message.result.suggestions:
-            note += " " + no_local_structure(message.result.lines)
+        result = message.result
+        if result.lines and not result.suggestions and not any(g.missing for g in result.groups):
+            note += " " + no_local_structure(result.lines)  # else each group says what is missing
         self.query_one("#note", Static).update(note)
         self._show_lines(message.result)
         self._fill(message.result)
