@@ -10,6 +10,7 @@ from typing import Any
 
 from .models import LIST_FIELDS
 from .notes import list_notes
+from .places import members_of, places_of
 
 
 def _decode(row: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +81,16 @@ def get_structure(conn: sqlite3.Connection, structure_id: str) -> dict[str, Any]
     for service in structure["services"]:
         service.pop("num", None)
         service.pop("content_hash", None)
-    structure["notes"] = [n.as_json() for n in list_notes(conn, structure_id)]
+    # One place, one row: the other records of this place (other sources) and their notes.
+    place = places_of(conn, [structure_id])[structure_id].place
+    others = [m for m in members_of(conn, [place]).get(place, []) if m.id != structure_id]
+    structure["same_place"] = [{"id": m.id, "source": m.source} for m in others]
+    structure["sources"] = sorted({str(structure["source"]), *(m.source for m in others)})
+    notes = list_notes(conn, structure_id)
+    for other in others:
+        notes += list_notes(conn, other.id)
+    notes.sort(key=lambda n: (n.created_at, n.id), reverse=True)
+    structure["notes"] = [n.as_json() for n in notes]
     import_id = structure.pop("import_id", None)
     source = _dict_rows(conn.execute("SELECT * FROM sources WHERE id = ?", (import_id,)))
     structure["import"] = source[0] if source else None

@@ -15,6 +15,7 @@ from importers.runner import import_file
 from store.db import Store
 from store.notes import add_note
 from store.orientation import Orientation, orient
+from store.queries import get_structure
 from store.reach import RURAL_KM, URBAN_KM, reach_of
 from store.search import search
 from tests.conftest import FIXTURES
@@ -147,6 +148,11 @@ def test_one_place_from_two_sources_is_one_row_with_its_sources_and_notes(melun:
     other = cidff[0].same_place[0]
     add_note(melun.conn, other, "Permanence le mardi (note fictive).")
     assert other in cidff[0].place_ids
+    shown = get_structure(melun.conn, cidff[0].id)
+    assert shown is not None
+    assert [n["text"] for n in shown["notes"]] == ["Permanence le mardi (note fictive)."]
+    assert shown["sources"] == cidff[0].sources
+    assert [m["id"] for m in shown["same_place"]] == [other]
     hits = search(melun.conn, "cidff brie", near=result.location)
     assert len([h for h in hits if "Brie" in h.nom]) == 1
     assert hits[0].sources == ["data-inclusion:dora", "data-inclusion:emplois-de-linclusion"]
