@@ -141,10 +141,6 @@ _SERVICE_KEYS = frozenset(
 
 # Objects holding the records: API pages (`items`), GeoJSON (`features`), older dumps.
 _LIST_KEYS = ("items", "features", "structures", "services", "results", "data")
-_PARQUET_MISSING = (
-    "fichier Parquet : il faut le module pyarrow pour le lire ; prenez plutôt la version JSON"
-    " ou CSV du même export (structures-inclusion-AAAA-MM-JJ.json ou .csv)."
-)
 
 
 def _first_char(path: Path) -> str:
@@ -223,7 +219,11 @@ def _parquet_items(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     try:
         import pyarrow.parquet as parquet  # optional: only when a worker installed it
     except ImportError:
-        raise ImportFailure(path, _PARQUET_MISSING) from None
+        message = (
+            "fichier Parquet : il faut le module pyarrow pour le lire ; prenez plutôt la"
+            f" version JSON ou CSV du même export ({path.stem}.json ou {path.stem}.csv)."
+        )
+        raise ImportFailure(path, message) from None
     try:
         table = parquet.ParquetFile(path)
     except Exception as exc:  # pyarrow's errors have no common base worth naming

@@ -264,7 +264,7 @@ def test_parquet_without_pyarrow_names_the_alternative(
     path.write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
     assert detect(path).name == "data_inclusion"
     line = _bad(tmp_path / "store.db", path, capsys)
-    assert "pyarrow" in line and ".json ou .csv" in line
+    assert "pyarrow" in line and "structures-inclusion-2026-11-30.json ou" in line
 
 
 def test_parquet_is_read_when_pyarrow_is_installed(tmp_path: Path) -> None:
