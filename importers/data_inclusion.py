@@ -31,7 +31,7 @@ from store.models import Reject, ServiceRecord, StructureRecord
 from store.vocab.thematiques_v0 import TYPES_V0_TO_V1, to_v1_publics, to_v1_thematiques
 
 from . import jsonstream
-from .base import Format, ImportFailure, ImportOptions, Parsed, Sample
+from .base import Format, ImportFailure, ImportOptions, Parsed, Sample, first_char
 from .csvfile import csv_rows, header_records, sniff_delimiter
 from .fields import Checked, code_list, text
 from .workbook import is_workbook, open_workbook, sheet_label, sheet_rows, sheets_by_name
@@ -143,13 +143,6 @@ _SERVICE_KEYS = frozenset(
 _LIST_KEYS = ("items", "features", "structures", "services", "results", "data")
 
 
-def _first_char(path: Path) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(1024)
-    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return chr(stripped[0]) if stripped else ""
-
-
 def _magic(path: Path) -> bytes:
     with path.open("rb") as handle:
         return handle.read(4)
@@ -162,7 +155,7 @@ def _items(path: Path) -> Iterator[tuple[str, Any]]:
         yield from _parquet_items(path)
     elif magic == b"PK\x03\x04":
         yield from _xlsx_items(path)
-    elif _first_char(path) not in "[{":
+    elif first_char(path) not in "[{":
         yield from header_records(csv_rows(path), "ligne")
     else:
         for origin, item in jsonstream.records(path, _LIST_KEYS):
