@@ -129,6 +129,15 @@ def _typologie(value: Any) -> str | None:
     return codes[0] if codes else None
 
 
+def _date(value: Any, checked: Checked) -> str | None:
+    """The update date; 1970-01-01 (a zero timestamp) says none is known."""
+    raw = text(value)
+    if raw and raw.startswith("1970-01-01"):
+        checked.dropped["date_maj"] = raw
+        return None
+    return raw
+
+
 def _joined(*parts: Any) -> str | None:
     texts = [t for p in parts if (t := text(p))]
     return "\n\n".join(dict.fromkeys(texts)) or None
@@ -148,6 +157,8 @@ def _services(item: dict[str, Any], vocab: Vocabulary) -> list[ServiceRecord]:
         item.get("conditions_acces") or item.get("conditions_access")
     )
     frais = sorted({f for c in conditions if (f := vocab.frais.get(key(c)))})
+    # What the fee codes do not say already (« Adhésion », « Gratuit sous condition : … »).
+    precisions_frais = "; ".join(c for c in conditions if key(c) not in frais) or None
     modalites = items(item.get("modalites_accompagnement"))
     description = ("Accompagnement : " + "; ".join(modalites) + ".") if modalites else None
     booking = text(item.get("prise_rdv"))
@@ -159,7 +170,7 @@ def _services(item: dict[str, Any], vocab: Vocabulary) -> list[ServiceRecord]:
             publics=publics,
             publics_precisions=precisions,
             frais=frais,
-            frais_precisions="; ".join(conditions) or None,
+            frais_precisions=precisions_frais,
             modes_accueil=["en-presentiel"],
             lien_mobilisation=booking if booking and booking.startswith("http") else None,
         )
@@ -227,7 +238,7 @@ def record_from(item: dict[str, Any], origin: str) -> StructureRecord | Reject:
         reseaux_porteurs=list(dict.fromkeys(reseaux)),
         typologie=typologie,
         siret=_siret(item.get("pivot"), checked),
-        date_maj=text(item.get("date_maj")),
+        date_maj=_date(item.get("date_maj"), checked),
         extra=_extra(item, labels, checked),
         services=services,
         origin=origin,

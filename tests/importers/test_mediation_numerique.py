@@ -75,6 +75,7 @@ def test_older_revision_semicolon_lists() -> None:
     assert sante.publics == ["familles", "jeunes", "personnes-en-situation-de-handicap", "seniors"]
     assert "Personnes en situation d'illettrisme" in str(sante.publics_precisions)
     assert sante.frais == ["gratuit"]
+    assert sante.frais_precisions is None  # « Gratuit : Je peux accéder… » says no more
     assert sante.description == (
         "Accompagnement : Avec de l'aide : je suis accompagné seul dans l'usage du numérique."
     )
@@ -90,6 +91,8 @@ def test_older_revision_semicolon_lists() -> None:
     assert ccas.kind == "ccas"
     assert ccas.siret == "12345678900011"
     assert (ccas.latitude, ccas.longitude) == (None, None)
+    assert ccas.date_maj is None  # 1970-01-01: no date known
+    assert ccas.extra["invalides"]["date_maj"] == "1970-01-01"
     assert ccas.extra["invalides"]["latitude"] == "pas une latitude"
 
     assert [(r.origin, r.reason) for r in rejects] == [
@@ -138,6 +141,7 @@ def test_schema_v1_pipe_lists() -> None:
     assert lumiere.siret == "12345678900037"
     assert lumiere.description == "Accueil pour les démarches du quotidien."
     assert lumiere.services[0].frais == ["gratuit", "payant"]
+    assert lumiere.services[0].frais_precisions is None
     assert lumiere.services[0].publics == ["jeunes", "seniors"]
     assert lumiere.services[0].publics_precisions == "Jeunes; Seniors; Surdité"
 
