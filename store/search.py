@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from . import kinds
 from .communes import Commune, haversine_km
-from .places import PlaceInfo, members_of, places_of
+from .places import members_of, places_of
 from .queries import DIRECT_ACCESS_SQL
 from .text import normalize, tokens
 
@@ -382,8 +382,13 @@ def search(
                 break
         if not rows and attempt == 0 and len(groups) > 1:
             matches.append(_relaxed(groups))
-    places = places_of(conn, [r[0] for r in rows])
-    hits = _rank(rows, words, vocab, len(rows), near, places)
+    # Places are read for the best hits only (a keystroke must stay cheap): being a head
+    # office only moves a hit down, and a place's other records rank near it.
+    hits = _rank(rows, words, vocab, 2 * limit + 10, near)
+    places = places_of(conn, [h.id for h in hits])
+    for hit in hits:
+        hit.place, hit.receives_public = places[hit.id].place, places[hit.id].receives_public
+    _sort(hits, near)
     return one_row_per_place(conn, hits, limit)
 
 
@@ -458,7 +463,6 @@ def _rank(
     vocab: Vocabulary,
     limit: int,
     near: Commune | None,
-    places: dict[str, PlaceInfo] | None = None,
 ) -> list[Hit]:
     """Hits best first. Near a place, the good matches (within GOOD_MATCH points of the best)
     come nearest first; head offices after the places that receive the public."""
@@ -484,15 +488,17 @@ def _rank(
         cover /= total
         closeness = fuzz.ratio(typed, name) / 100.0
         score = 70.0 * cover + 20.0 * pass_weight + 10.0 * closeness
-        hit = Hit(*row[:9], absent=bool(row[9]), score=score)
-        if places is not None and hit.id in places:
-            hit.place = places[hit.id].place
-            hit.receives_public = places[hit.id].receives_public
-        hits.append(hit)
-    if not hits:
-        return hits
+        hits.append(Hit(*row[:9], absent=bool(row[9]), score=score))
     if near is not None:
         _add_distances(hits, near)
+    _sort(hits, near)
+    return hits[:limit]
+
+
+def _sort(hits: list[Hit], near: Commune | None) -> None:
+    if not hits:
+        return
+    if near is not None:
         good = max(h.score for h in hits) - GOOD_MATCH
         hits.sort(
             key=lambda h: (
@@ -505,7 +511,6 @@ def _rank(
         )
     else:
         hits.sort(key=lambda h: (-(h.score // 10), not h.receives_public, -h.score))
-    return hits[:limit]
 
 
 @functools.lru_cache(maxsize=256)
