@@ -20,6 +20,7 @@ an indexed lookup, never a scan.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import sqlite3
@@ -323,8 +324,8 @@ def needs_of(
         return [need] if need else []
     needs: dict[str, Need] = {}
     for typed, phrase in interpretation.matched:
-        part = interpret(phrase)
-        need = _need(typed, _wanted(part.kinds), _wanted(part.thematiques))
+        kinds_of, themes_of = _phrase_targets(phrase)
+        need = _need(typed, dict(kinds_of), dict(themes_of))
         if need is None:
             continue
         same = needs.get(need.key)
@@ -340,6 +341,15 @@ def needs_of(
         need = _need("", _wanted(interpretation.kinds), _wanted(interpretation.thematiques))
         return [need] if need else []
     return list(needs.values())[:MAX_NEEDS]
+
+
+@functools.lru_cache(maxsize=1024)
+def _phrase_targets(
+    phrase: str,
+) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+    """The kinds and thématiques one phrase of the vocabulary calls for (read once)."""
+    part = interpret(phrase)
+    return tuple(_wanted(part.kinds).items()), tuple(_wanted(part.thematiques).items())
 
 
 def _merge(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
@@ -865,7 +875,7 @@ def orient(
         # The good fits, nearest first, then the rest by score: enough to fill the group
         # after places are merged and head offices put after.
         found.sort(key=lambda c: (c.fit < GOOD_FIT * best, c.distance_key, -_quick_score(c)))
-        shortlists.append(found[: 3 * per_need + 15])
+        shortlists.append(found[: 2 * per_need + 12])
     rows = _structures(conn, {c.structure_id for sl in shortlists for c in sl})
     if direct_only:
         reachable = directly_reachable(conn, list(rows))

@@ -64,10 +64,19 @@ def population_around(conn: sqlite3.Connection, lat: float, lon: float) -> int:
     return total
 
 
+_REACHES: dict[str, Reach] = {}
+
+
 def reach_of(conn: sqlite3.Connection, place: Commune) -> Reach:
-    """The reach around a commune (rural when its coordinates are unknown)."""
+    """The reach around a commune (rural when its coordinates are unknown), cached by commune."""
+    found = _REACHES.get(place.insee)
+    if found is not None:
+        return found
     if place.lat is None or place.lon is None:
         return Reach(RURAL_KM, False, place.population)
     around = max(population_around(conn, place.lat, place.lon), place.population)
     urban = around >= URBAN_POPULATION
-    return Reach(URBAN_KM if urban else RURAL_KM, urban, around)
+    found = Reach(URBAN_KM if urban else RURAL_KM, urban, around)
+    if len(_REACHES) < 40_000:  # at most every commune
+        _REACHES[place.insee] = found
+    return found
