@@ -150,6 +150,10 @@ class NeedGroup:
 
     @property
     def rows(self) -> list[Suggestion]:
+        """The rows in the order shown: when the kind the need calls for is missing, the
+        local fallbacks (the mairie, the France Services) before weaker fits."""
+        if self.missing:
+            return self.fallbacks + self.suggestions
         return self.suggestions + self.fallbacks
 
     def as_json(self) -> dict[str, object]:
@@ -928,7 +932,10 @@ def orient(
                 _answers(s, n) for s in group.see_above
             )
             if not answered:
-                group.missing = missing_text(n, reach.km, place, result.lines)
+                # "Call the number above" only for an urgent need: SOS loyers impayés does
+                # not answer a job loss said in the same sentence.
+                lines = result.lines if result.urgent else ()
+                group.missing = missing_text(n, reach.km, place, lines)
                 group.fallbacks = _fallbacks(conn, n, place, now, shown, group)
         result.groups.append(group)
     return result

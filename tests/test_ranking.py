@@ -202,3 +202,21 @@ def test_search_near_ranks_good_matches_by_distance(melun: Store) -> None:
         "Banque alimentaire Les Bleuets (fictif)",
         "Aide alimentaire Les Acacias (fictif)",
     ]
+
+
+def test_search_caf_near_a_place_gives_the_nearest_counter_first(melun: Store) -> None:
+    from store.communes import resolve_place
+
+    hits = search(melun.conn, "caf", near=resolve_place(melun.conn, "Melun"))
+    # The one named « CAF … » is 300 km away; the local counter is named in full.
+    assert hits[0].nom.startswith("Caisse d'allocations familiales de Seine-et-Marne")
+    assert [h.nom for h in hits].index("CAF de Maine-et-Loire (fictif)") > 0
+
+
+def test_a_line_for_one_need_is_not_called_for_another(melun: Store) -> None:
+    need = "il a perdu son travail et ne peut plus payer le loyer"
+    result = orient(melun.conn, need, "Sens", now=TUESDAY_10)  # nothing within 50 km
+    assert result.lines and not result.urgent  # SOS loyers impayés
+    assert result.groups[0].missing == (
+        "Aucune structure « France Travail » connue à moins de 50 km de Sens."
+    )

@@ -80,27 +80,39 @@ def print_lines(result: Orientation) -> None:
 
 
 def print_group(group: NeedGroup, *, several: bool, lines: bool) -> None:
+    """A need: its answers nearest first; when its kind is missing within reach, say so,
+    then the local fallbacks, then what else may help."""
     words = f" (« {clean_display(group.need.words)} »)" if several and group.need.words else ""
     say()
     say(f"{clean_display(group.label)}{words}")
     if group.missing:
         say(f"  {clean_display(group.missing)}")
-    elif not group.suggestions and not group.see_above and not lines:
+        if group.fallbacks:
+            say("  À défaut, près de la personne :")
+        for s in group.fallbacks:
+            print_suggestion(s)
+        print_see_above(group)
+        if group.suggestions:
+            say("  Autres pistes :")
+        for s in group.suggestions:
+            print_suggestion(s)
+        if not group.rows and not group.see_above:
+            say(
+                "  Si la base ne couvre pas ce territoire, ajoutez son annuaire : "
+                "aiguillage import FICHIER (ou aiguillage update)."
+            )
+        return
+    if not group.suggestions and not group.see_above and not lines:
         say("  Aucune structure pour ce besoin dans la base.")
     for s in group.suggestions:
         print_suggestion(s)
-    if group.fallbacks:
-        say("  À défaut, près de la personne :")
-    for s in group.fallbacks:
-        print_suggestion(s)
+    print_see_above(group)
+
+
+def print_see_above(group: NeedGroup) -> None:
     if group.see_above:
         names = ", ".join(clean_display(s.nom) for s in group.see_above)
         say(f"  Aussi pour ce besoin (voir plus haut) : {names}")
-    if group.missing and not group.fallbacks and not group.see_above:
-        say(
-            "  Si la base ne couvre pas ce territoire, ajoutez son annuaire : "
-            "aiguillage import FICHIER (ou aiguillage update)."
-        )
 
 
 def print_suggestion(s: Suggestion) -> None:

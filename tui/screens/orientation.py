@@ -372,7 +372,8 @@ class OrientationScreen(Screen[None]):
             options.append(Option(Text(_line(title), style="bold underline"), disabled=True))
             if group.missing:
                 options.append(Option(Text(_line(group.missing), style="italic"), disabled=True))
-            options.extend(Option(self._prompt(s), id=s.id) for s in group.suggestions)
+            else:
+                options.extend(Option(self._prompt(s), id=s.id) for s in group.suggestions)
             if group.fallbacks:
                 options.append(
                     Option(Text("À défaut, près de la personne :", style="dim"), disabled=True)
@@ -388,6 +389,9 @@ class OrientationScreen(Screen[None]):
                         disabled=True,
                     )
                 )
+            if group.missing and group.suggestions:
+                options.append(Option(Text("Autres pistes :", style="dim"), disabled=True))
+                options.extend(Option(self._prompt(s), id=s.id) for s in group.suggestions)
         results.clear_options()
         results.add_options(options)
         if highlighted and highlighted in self.suggestions:
