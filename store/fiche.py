@@ -209,6 +209,7 @@ def _access(record: Mapping[str, Any], week: Week | None) -> tuple[Access, ...]:
         fold(t)
         for t in (
             *_texts(_field(record, "mobilisation_precisions")),
+            *_texts(record.get("conditions_acces")),
             *(c for d in (week.days if week else ()) for c in d.comments),
             *((week.published,) if week and week.published else ()),
         )

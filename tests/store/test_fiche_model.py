@@ -90,3 +90,19 @@ def test_structures_gone_are_left_out_and_none_is_refused(store: Store) -> None:
     assert [s.nom for s in fiche.structures] == ["Centre social Arc-en-ciel (fictif)"]
     with pytest.raises(ValueError):
         build_fiche(store.conn, FicheRequest(("absent",)), NOW)
+
+
+def test_access_read_from_conditions_and_mobilisation() -> None:
+    from store.fiche import structure_of
+
+    record = {
+        "id": "x",
+        "nom": "Lieu fictif",
+        "services": [
+            {"nom": "Accueil", "conditions_acces": "Sur rendez-vous uniquement"},
+        ],
+    }
+    (service,) = structure_of(record, today=NOW.date()).services
+    assert service.access == (Access.APPOINTMENT,)
+    record["services"] = [{"nom": "Accueil", "modes_mobilisation": ["se-presenter"]}]
+    assert structure_of(record, today=NOW.date()).services[0].access == (Access.WALK_IN,)
