@@ -18,11 +18,14 @@ from enum import Enum
 from typing import Any
 
 from . import hours as hours_mod
+from . import views
 from .lines import LineAnswer
 from .needs import theme_matches
 from .orientation import short_label
 from .queries import get_structure
 from .text import clean_display, fold
+from .views import structure_view
+from .vocab.thematiques import THEMATIQUES
 from .vocab.thematiques import label as theme_label
 
 MAX_SERVICES = 1  # the service that answers the need: three structures fit on one A4 page
@@ -94,6 +97,7 @@ class FicheStructure:
     access: tuple[Access, ...]
     services: tuple[FicheService, ...]
     distance_km: float | None = None
+    departement: str | None = None  # for the place's own public holidays
 
 
 @dataclass(frozen=True)
@@ -143,34 +147,25 @@ def one_line(value: object) -> str:
     return " ".join(clean_display(str(value)).split())
 
 
-def _optional(value: object) -> str | None:
-    return one_line(value) or None
-
-
 def _strip_postal_box(text: str) -> str:
     text = _CEDEX.sub("", _POSTAL_BOX.sub("", text))
     text = re.sub(r"\s*[-–,/]\s*(?=[-–,/]|$)", "", text)  # separators left dangling
     return " ".join(text.strip(" -–,/").split())
 
 
-def place_of(record: Mapping[str, Any]) -> Place:
-    """The place where to go, from a structure or service record: postal boxes and CEDEX
-    removed, so that « BP 24 » is never printed as a street."""
+def where(place: views.Place) -> Place:
+    """Where to go, from a view's place: postal boxes and CEDEX removed, so that « BP 24 »
+    is never printed as a street."""
     street = ", ".join(
         p
         for p in (
-            _strip_postal_box(one_line(record.get("adresse"))),
-            _strip_postal_box(one_line(record.get("complement_adresse"))),
+            _strip_postal_box(place.adresse or ""),
+            _strip_postal_box(place.complement_adresse or ""),
         )
         if p
     )
     town = " ".join(
-        p
-        for p in (
-            one_line(record.get("code_postal")),
-            _strip_postal_box(one_line(record.get("commune"))),
-        )
-        if p
+        p for p in (place.code_postal or "", _strip_postal_box(place.commune or "")) if p
     )
     return Place(street or None, town or None)
 
@@ -192,108 +187,113 @@ def _texts(value: object) -> tuple[str, ...]:
     return ()
 
 
-def _field(record: Mapping[str, Any], key: str) -> object:
-    """A column, or the same key kept in `extra` by an importer that had no column for it."""
-    value = record.get(key)
-    if value is None:
-        extra = record.get("extra")
-        if isinstance(extra, Mapping):
-            value = extra.get(key)
-    return value
+def papers_of(service: Mapping[str, Any]) -> tuple[str, ...]:
+    """Papers to bring, when an importer kept them (data·inclusion v0 `justificatifs`,
+    `pre_requis`, in `extra`: the view has no field for them)."""
+    extra = service.get("extra")
+    if not isinstance(extra, Mapping):
+        return ()
+    return _texts(extra.get("justificatifs")) + _texts(extra.get("pre_requis"))
 
 
-def _access(record: Mapping[str, Any], week: Week | None) -> tuple[Access, ...]:
-    """How one is received, from the mobilisation fields and the hours' comments."""
-    found: list[Access] = []
+def _access(
+    week: Week | None,
+    mobilisation: views.Mobilisation | None = None,
+    conditions: str | None = None,
+) -> tuple[Access, ...]:
+    """How one is received, from the mobilisation, the conditions and the hours' comments."""
     said = " ".join(
         fold(t)
         for t in (
-            *_texts(_field(record, "mobilisation_precisions")),
-            *_texts(record.get("conditions_acces")),
+            mobilisation.precisions if mobilisation else None,
+            conditions,
             *(c for d in (week.days if week else ()) for c in d.comments),
-            *((week.published,) if week and week.published else ()),
+            week.published if week else None,
         )
+        if t
     )
-    modes = {fold(m) for m in _texts(_field(record, "modes_mobilisation"))}
-    by = {fold(m) for m in _texts(_field(record, "mobilisable_par"))}
-    if "sans rendez-vous" in said or "se-presenter" in modes:
+    found: list[Access] = []
+    if "sans rendez-vous" in said or (mobilisation and "se-presenter" in mobilisation.modes):
         found.append(Access.WALK_IN)
     if "sur rendez-vous" in said or "prendre rendez-vous" in said:
         found.append(Access.APPOINTMENT)
-    if by and by <= {"professionnels"}:
+    if mobilisation and mobilisation.professionals_only:
         found.append(Access.REFERRAL)
     return tuple(found)
 
 
-def _fees(record: Mapping[str, Any]) -> Fees | None:
-    values = {fold(v) for v in _texts(record.get("frais"))}
-    if "payant" in values:
+def _fees(label: str | None) -> Fees | None:
+    folded = fold(label)
+    if "payant" in folded:
         return Fees.PAYING
-    if "gratuit" in values:
+    if "gratuit" in folded:
         return Fees.FREE
     return None
 
 
 def _service(
-    record: Mapping[str, Any], parent: FicheStructure | None, today: dt.date
+    view: views.ServiceView, parent: FicheStructure, today: dt.date, papers: tuple[str, ...]
 ) -> FicheService:
-    place = place_of(
-        {k: _field(record, k) for k in ("adresse", "complement_adresse", "code_postal", "commune")}
-    )
-    own_place = place if place.street and (parent is None or place != parent.place) else None
-    phone = _optional(record.get("telephone"))
-    week = week_of(record.get("horaires_accueil"), today, _optional(record.get("departement")))
+    place = where(view.place) if view.place else None
+    departement = (view.place.departement if view.place else None) or parent.departement
+    week = week_of(view.horaires, today, departement)
+    phone = view.telephone
     return FicheService(
-        nom=one_line(record.get("nom")) or "Service",
-        place=own_place,
-        phone=phone if phone and (parent is None or phone != parent.phone) else None,
+        nom=view.nom,
+        place=place if place and place.street and place != parent.place else None,
+        phone=phone if phone and phone != parent.phone else None,
         week=week if week.known else None,
-        access=_access(record, week) or (parent.access if parent else ()),
-        conditions=_optional(record.get("conditions_acces")),
-        fees=_fees(record),
-        fees_details=_optional(record.get("frais_precisions")),
-        papers=_texts(_field(record, "justificatifs")) + _texts(_field(record, "pre_requis")),
+        access=_access(week, view.mobilisation, view.conditions_acces) or parent.access,
+        conditions=view.conditions_acces,
+        fees=_fees(view.frais),
+        fees_details=view.frais_precisions,
+        papers=papers,
     )
+
+
+def _wanted_labels(thematiques: Sequence[str]) -> set[str]:
+    """The French labels of the wanted thématiques (views carry labels, not codes)."""
+    wanted = [t for t in thematiques if t]
+    return {
+        theme_label(code) for code in THEMATIQUES if any(theme_matches(w, code) for w in wanted)
+    }
 
 
 def _chosen_services(
-    services: Sequence[Mapping[str, Any]], thematiques: Sequence[str]
-) -> list[Mapping[str, Any]]:
+    services: Sequence[views.ServiceView], thematiques: Sequence[str]
+) -> list[views.ServiceView]:
     """The service that answers the need (a lone service always counts)."""
     if len(services) == 1:
         return list(services)
-    wanted = [t for t in thematiques if t]
-    matching = [
-        s
-        for s in services
-        if any(theme_matches(w, str(code)) for w in wanted for code in _texts(s.get("thematiques")))
-    ]
-    return matching[:MAX_SERVICES]
+    labels = _wanted_labels(thematiques)
+    return [s for s in services if labels & set(s.thematiques)][:MAX_SERVICES]
 
 
 def structure_of(
-    record: Mapping[str, Any],
+    view: views.StructureView,
     *,
     today: dt.date,
     thematiques: Sequence[str] = (),
     distance_km: float | None = None,
+    papers: Mapping[str, tuple[str, ...]] | None = None,
 ) -> FicheStructure:
-    """The fiche's view of one structure record (get_structure's shape)."""
-    week = week_of(record.get("horaires_accueil"), today, _optional(record.get("departement")))
+    """The fiche's part of one structure, from the shared view (store/views.py)."""
+    week = week_of(view.horaires, today, view.place.departement)
     base = FicheStructure(
-        id=str(record.get("id") or ""),
-        nom=one_line(record.get("nom")) or "Structure",
-        kind=_optional(record.get("kind")),
-        place=place_of(record),
-        phone=_optional(record.get("telephone")),
+        id=view.id,
+        nom=view.nom,
+        kind=view.kind,
+        place=where(view.place),
+        phone=view.telephone,
         week=week,
-        access=_access(record, week),
+        access=_access(week),
         services=(),
         distance_km=distance_km,
+        departement=view.place.departement,
     )
     services = tuple(
-        _service(s, base, today)
-        for s in _chosen_services(record.get("services") or [], thematiques)
+        _service(s, base, today, (papers or {}).get(s.id, ()))
+        for s in _chosen_services(view.services, thematiques)
     )
     if base.phone is None:
         # No phone of its own: a service's phone is the way in (said once, on the structure).
@@ -351,10 +351,11 @@ def build_fiche(conn: sqlite3.Connection, request: FicheRequest, now: dt.datetim
     answered |= {f"kind:{r['kind']}" for r in records if r.get("kind")}
     structures = tuple(
         structure_of(
-            r,
+            structure_view(r),
             today=now.date(),
             thematiques=request.thematiques,
             distance_km=request.distances.get(str(r["id"])),
+            papers={str(s.get("id")): papers_of(s) for s in r.get("services") or []},
         )
         for r in records
     )

@@ -6,8 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from store import views
 from store.db import Store
-from store.fiche import Access, Fees, FicheRequest, Place, build_fiche, need_labels, place_of
+from store.fiche import (
+    Access,
+    Fees,
+    FicheRequest,
+    Place,
+    build_fiche,
+    need_labels,
+    structure_of,
+    where,
+)
 from tests.fiche_helpers import NOW, SHELTER, VIOLENCE, fiche_store, structure_id
 
 
@@ -40,7 +50,7 @@ def store(tmp_path: Path):  # type: ignore[no-untyped-def]
     ],
 )
 def test_a_postal_box_is_not_a_place(record: dict[str, str], expected: Place) -> None:
-    assert place_of(record) == expected
+    assert where(views.Place.of(record)) == expected
 
 
 def test_title_names_only_needs_the_chosen_structures_answer() -> None:
@@ -93,8 +103,6 @@ def test_structures_gone_are_left_out_and_none_is_refused(store: Store) -> None:
 
 
 def test_access_read_from_conditions_and_mobilisation() -> None:
-    from store.fiche import structure_of
-
     record = {
         "id": "x",
         "nom": "Lieu fictif",
@@ -102,7 +110,8 @@ def test_access_read_from_conditions_and_mobilisation() -> None:
             {"nom": "Accueil", "conditions_acces": "Sur rendez-vous uniquement"},
         ],
     }
-    (service,) = structure_of(record, today=NOW.date()).services
+    (service,) = structure_of(views.structure_view(record), today=NOW.date()).services
     assert service.access == (Access.APPOINTMENT,)
     record["services"] = [{"nom": "Accueil", "modes_mobilisation": ["se-presenter"]}]
-    assert structure_of(record, today=NOW.date()).services[0].access == (Access.WALK_IN,)
+    view = views.structure_view(record)
+    assert structure_of(view, today=NOW.date()).services[0].access == (Access.WALK_IN,)
