@@ -74,6 +74,14 @@ def week_lines(week: Week, w: Words) -> list[str]:
     return [w("hours_unknown")]
 
 
+def open_days(week: Week, w: Words) -> str:
+    """A service's week on one line: its open days (and holidays) only."""
+    if not week.days:
+        return week_lines(week, w)[0]
+    days = [d for d in week.days if d.slots or d.holiday]
+    return " ; ".join(f"{day_label(d, w)} : {day_hours(d, w)}" for d in days) or w("closed")
+
+
 def access_text(service: FicheStructure | FicheService, w: Words) -> str:
     return " · ".join(w(a.value) for a in service.access)
 
@@ -90,6 +98,7 @@ def service_fields(service: FicheService, w: Words) -> list[tuple[str, str]]:
     pairs = [
         (w("address"), place_text(service.place, w) if service.place else ""),
         (w("phone"), service.phone or ""),
+        (w("hours"), open_days(service.week, w) if service.week else ""),
         (w("access"), access_text(service, w)),
         (w("conditions"), service.conditions or ""),
         (w("fees"), fees_text(service, w)),
@@ -144,8 +153,6 @@ def render_txt(fiche: Fiche, w: Words) -> str:
         for service in s.services:
             lines.append(f"{w('service')} : {service.nom}")
             lines += [f"  {label} : {value}" for label, value in service_fields(service, w)]
-            if service.week:
-                lines += [f"  {line}" for line in week_lines(service.week, w)]
         lines.append("")
     lines.append(w("call_before"))
     return "\n".join(lines) + "\n"
@@ -172,8 +179,6 @@ def render_md(fiche: Fiche, w: Words) -> str:
                 f"    - **{_md(label)}** : {_md(value)}"
                 for label, value in service_fields(service, w)
             ]
-            if service.week:
-                lines += [f"    - {_md(line)}" for line in week_lines(service.week, w)]
         lines.append("")
     lines.append(f"_{_md(w('call_before'))}_")
     return "\n".join(lines) + "\n"
@@ -183,7 +188,7 @@ def render_md(fiche: Fiche, w: Words) -> str:
 
 _CSS = """
 @page { size: A4; margin: 12mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13pt; line-height: 1.22;
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 12.5pt; line-height: 1.2;
        max-width: 46em; margin: 1em auto; color: #000; }
 h1 { font-size: 18pt; margin: 0 0 2pt; }
 h2 { font-size: 15pt; margin: 0 0 3pt; }
@@ -191,13 +196,13 @@ h2 { font-size: 15pt; margin: 0 0 3pt; }
 .lines { border: 2pt solid #000; padding: 3pt 8pt; margin: 0 0 6pt; }
 .lines p { margin: 0; }
 .lines .number { font-size: 16pt; font-weight: bold; }
-section { border-top: 1.5pt solid #000; padding-top: 2pt; margin-top: 4pt;
-          break-inside: avoid; page-break-inside: avoid; }
+section { border-top: 1.5pt solid #000; padding-top: 2pt; margin-top: 4pt; }
+.head, .service { break-inside: avoid; page-break-inside: avoid; }
 dl { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 0 8pt; }
 dt { font-weight: bold; }
 dd { margin: 0; }
 table.week { border-collapse: collapse; width: 100%; margin-top: 3pt; table-layout: fixed;
-             font-size: 11pt; }
+             font-size: 10.5pt; }
 table.week th, table.week td { border: 0.75pt solid #555; padding: 1pt 2pt; text-align: center;
                                vertical-align: top; }
 table.week .today { border: 2.5pt solid #000; font-weight: bold; }
@@ -269,16 +274,15 @@ def render_html(fiche: Fiche, w: Words) -> str:
             parts.append(f'<p><bdi class="number">{esc(n.number)}</bdi> <bdi>{esc(rest)}</bdi></p>')
         parts.append("</div>")
     for s in fiche.structures:
-        parts.append(f"<section><h2><bdi>{esc(s.nom)}</bdi></h2>")
+        # The name, where, the phone and the week stay together on a page.
+        parts.append(f'<section><div class="head"><h2><bdi>{esc(s.nom)}</bdi></h2>')
         parts.append(_dl(structure_fields(s, w)))
-        parts.append(_week_html(s.week, w))
+        parts.append(_week_html(s.week, w) + "</div>")
         for service in s.services:
             parts.append(
                 f'<div class="service"><h3>{esc(w("service"))} : <bdi>{esc(service.nom)}</bdi></h3>'
             )
             parts.append(_dl(service_fields(service, w)))
-            if service.week:
-                parts.append(_week_html(service.week, w))
             parts.append("</div>")
         parts.append("</section>")
     parts.append(f'<p class="note">{esc(w("call_before"))}</p>')
