@@ -263,3 +263,26 @@ async def test_a_note_that_identifies_a_person_needs_confirmation(make_app, tui_
         assert isinstance(pilot.app.screen, MainScreen)
     with Store(tui_db) as store:
         assert list_notes(store.conn)[0].text == "Mme Dupont, née le 12/03/1980"
+
+
+async def test_fiche_language_chosen_in_settings_is_used_by_p(make_app, tui_db: Path) -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_centre(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        settings = pilot.app.screen
+        assert isinstance(settings, SettingsScreen)
+        language = settings.query_one("#fiche-lang", Select)
+        assert language.region.bottom <= 40  # visible in the dialog
+        language.value = "ar"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        fiche = main_screen(pilot).last_fiche
+        assert fiche is not None
+        text = fiche.read_text(encoding="utf-8")
+        assert '<html lang="ar" dir="rtl">' in text
+        assert "Centre social Arc-en-ciel (fictif)" in text  # the data as published
+    with Store(tui_db) as store:
+        assert store.get_setting("fiche_lang") == "ar"
