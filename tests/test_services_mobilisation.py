@@ -212,3 +212,13 @@ def test_migration_moves_mobilisation_out_of_extra(tmp_path: Path) -> None:
         ).fetchone()
     assert row[:5] == ('["professionnels"]', LINK, "Brest", "29", 48.3904)
     assert json.loads(row[5]) == {"volume_horaire_hebdomadaire": 3}
+
+
+def test_show_gives_unparsed_hours_once(db: Path) -> None:
+    with Store(db) as store:
+        structure = get_structure(store.conn, _id(db, PASSERELLES))
+    assert structure is not None
+    structure["horaires_accueil"] = "le mardi matin, sauf vacances"
+    lines = render_text(structure, now=NOW)
+    assert "Horaires (texte de la source) : le mardi matin, sauf vacances" in lines
+    assert sum("le mardi matin" in line for line in lines) == 1

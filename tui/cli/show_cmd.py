@@ -57,8 +57,12 @@ def render_text(s: dict, now: dt.datetime | None = None) -> list[str]:  # type: 
         if value:
             lines.append(f"{label} : {value}")
     if view.horaires:
-        lines.append(f"Horaires : {clean_display(view.hours_state(now).label)}")
-        lines += [f"  {line}" for line in view.week(now.date())]
+        current = view.hours_state(now)
+        if current.open_now is None and current.holiday is None:
+            lines.append(f"Horaires (texte de la source) : {view.horaires}")
+        else:
+            lines.append(f"Horaires : {clean_display(current.label)}")
+            lines += [f"  {line}" for line in view.week(now.date())]
     if view.description:
         lines.append("")
         lines += view.description.splitlines()
