@@ -182,6 +182,8 @@ def table(result: dict[str, object]) -> str:
         ("Rapport démarrage", _fmt(r.get("startup_ratio"), "×"), _verdict("startup_ratio", r)),
         ("Premier lancement → liste cherchable", _fmt(r.get("first_run_s"), " s"),
          _verdict("first_run_s", r)),
+        ("Premier lancement, temps processeur", _fmt(r.get("first_run_cpu_s"), " s"),
+         "base vide, annuaire par défaut"),
         ("Mémoire max (RSS)", _fmt(r.get("peak_rss_mb"), " Mo"), _verdict("peak_rss_mb", r)),
         ("`update --departement 75` : mémoire max", _fmt(r.get("update_rss_mb"), " Mo"),
          _verdict("update_rss_mb", r)),

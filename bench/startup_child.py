@@ -64,7 +64,9 @@ async def _run(app: object, until_results: bool = False) -> None:
         else:
             raise SystemExit("NOFOCUS")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"READY {rss:.1f}", flush=True)
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = usage.ru_utime + usage.ru_stime  # this process, every thread, up to READY
+        print(f"READY {rss:.1f} {cpu:.3f}", flush=True)
         app.exit()  # type: ignore[attr-defined]
 
 
