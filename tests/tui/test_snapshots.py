@@ -8,7 +8,17 @@ from textual.pilot import Pilot
 
 from tui.app import AiguillageApp
 
-from .conftest import NOW, build_store, settle
+from .conftest import NOW, build_store
+from .conftest import settle as _settle
+
+
+async def settle(pilot: Pilot) -> None:
+    """Workers done, and the text cursors steady: a blinking cursor caught on or off made
+    the same screen differ from one run to the next on a loaded machine."""
+    await _settle(pilot)
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 def snapshot_app(tmp_path: Path) -> AiguillageApp:
