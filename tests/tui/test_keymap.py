@@ -298,3 +298,12 @@ async def test_the_place_field_completes_and_forgives_a_typo(make_app) -> None:
         near.value = "Toulous"  # a typo: understood, and said
         await settle(pilot)
         assert "près de Toulouse (31)" in str(screen.query_one("#status", Static).render())
+
+
+async def test_a_keymap_setting_rebinds_by_id(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.set_keymap({"orientation": "f2"})
+        await pilot.press("f2")
+        assert isinstance(app.screen, OrientationScreen)
