@@ -74,11 +74,12 @@ def schedule_to_osm(rows: list[Row]) -> str | None:
     texts = []
     for row in rows:
         opens, closes = (row.get("opens_at") or "")[:5], (row.get("closes_at") or "")[:5]
-        days = [_BYDAY.get(d.strip()[-2:].upper()) for d in (row.get("byday") or "").split(",")]
+        named = [_BYDAY.get(d.strip()[-2:].upper()) for d in (row.get("byday") or "").split(",")]
+        days = [d for d in named if d is not None]
         weekly = (row.get("freq") or "WEEKLY").upper() == "WEEKLY"
-        if weekly and opens and closes and days and None not in days:
+        if weekly and opens and closes and days and len(days) == len(named):
             for day in days:
-                by_day[day].append(f"{opens}-{closes}")  # type: ignore[index]
+                by_day[day].append(f"{opens}-{closes}")
         elif text(row.get("description")):
             texts.append(str(text(row.get("description"))))
     if by_day:
@@ -131,7 +132,8 @@ def _parse(path: Path, options: ImportOptions) -> Parsed:
             ids = [i for i in ids if i in locations]
             service_places[service.get("id", "")] = ids
             place_ids.extend(i for i in ids if i not in place_ids)
-        for place_id in place_ids or [None]:
+        where: list[str | None] = [*place_ids] if place_ids else [None]
+        for place_id in where:
             location = locations.get(place_id) if place_id else None
             record = _structure(org, location, addresses, phones_by, sched_by_location, origin)
             record.source = source

@@ -55,7 +55,7 @@ def _parse(path: Path, options: ImportOptions) -> Parsed:
         compressed = probe.read(2) == b"\x1f\x8b"
     opener = gzip.open if compressed else open
     # Streamed line by line (memory flat in rows, lines capped), never decompressed whole.
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
         yield from _records(csv.DictReader(capped_lines(handle, path)))
 
 

@@ -160,7 +160,7 @@ def parse_page(text: str, options: ImportOptions, conn: sqlite3.Connection) -> S
     if kind is None or kind in kinds.GENERIC:  # "Association …": what it does says more
         kind = kind_from_text(plain) or kind or "autre"
     placeholder = name is None
-    if placeholder:
+    if name is None:
         where = f" à {commune.nom}" if commune else ""
         name = f"{kinds.label(kind)}{where} (nom à vérifier)"
 

@@ -305,6 +305,7 @@ def build_structures(
         titles = " ".join(p.title for p in members)
         texts = " ".join(s.description or "" for s in services)
         name_kind = kinds.from_text(nom)
+        kind: str | None
         if name_kind in kinds.GENERIC:  # "Association …": what it does says more
             kind = kinds.from_text(titles) or kind_from_text(texts) or name_kind
         else:

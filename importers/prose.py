@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
-from collections import Counter
 from collections.abc import Iterator
 
 from store import kinds
@@ -155,17 +154,18 @@ def commune_in_name(conn: sqlite3.Connection, name: str, dep: str | None) -> Com
 def kind_from_text(text: str) -> str | None:
     """The kind the page talks about most, partners (CCAS, CAF…) counting for less."""
     folded = fold(text)
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     for kind in kinds.KINDS:
         hits = sum(len(re.findall(p, folded)) for p in kind.patterns)
         if hits and kind.slug not in ("association", "autre"):
-            scores[kind.slug] += hits * (0.3 if kind.slug in PARTNER_KINDS else 1.0)
+            weight = 0.3 if kind.slug in PARTNER_KINDS else 1.0
+            scores[kind.slug] = scores.get(kind.slug, 0.0) + hits * weight
     for slug, pattern in _KIND_CUE_RES:
         hits = len(pattern.findall(folded))
         if hits and slug != "association":
-            scores[slug] += hits
+            scores[slug] = scores.get(slug, 0.0) + hits
     if scores:
-        slug, score = scores.most_common(1)[0]
+        slug, score = max(scores.items(), key=lambda item: item[1])
         if score >= 1.0:
             return slug
     for slug, pattern in _KIND_CUE_RES:

@@ -17,6 +17,8 @@ from .text import normalize
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from .search import Vocabulary
+
 # Read the store through a memory map: a search keystroke touches scattered FTS pages, and
 # copying them through SQLite's small page cache was most of a query's time. Read-only
 # mapping (SQLite writes through ordinary I/O), so crash safety is unchanged.
@@ -29,6 +31,8 @@ class StoreError(Exception):
 
 class Connection(sqlite3.Connection):
     """sqlite3 connection that can carry per-connection caches (e.g. the search vocabulary)."""
+
+    search_vocabulary: Vocabulary | None = None
 
 
 class Store:

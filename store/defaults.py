@@ -22,6 +22,7 @@ import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 from .schema import SCHEMA_VERSION
 
@@ -125,10 +126,11 @@ def _encode(values: list[object]) -> dict[str, object]:
 
 
 def _decode(column: dict[str, list[object]]) -> list[object]:
+    """A column as `_encode` wrote it: its values, or distinct values and their indexes."""
     if "v" in column:
         return column["v"]
-    distinct = column["d"]
-    return [distinct[i] for i in column["i"]]  # type: ignore[index]
+    distinct, indexes = column["d"], cast(list[int], column["i"])
+    return [distinct[i] for i in indexes]
 
 
 def _table(conn: sqlite3.Connection, sql: str, columns: list[str]) -> dict[str, object]:

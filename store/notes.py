@@ -91,7 +91,10 @@ def add_note(
         if not in_tx:
             conn.execute("ROLLBACK")
         raise
-    return get_note(conn, note_id)  # type: ignore[arg-type]
+    written = get_note(conn, note_id) if note_id is not None else None
+    if written is None:  # an INSERT always gives a rowid: this cannot happen
+        raise NoteError("La note enregistrée n'a pas pu être relue.")
+    return written
 
 
 def edit_note(

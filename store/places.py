@@ -97,8 +97,11 @@ class PlaceRecord:
             )
 
     @property
-    def located(self) -> bool:
-        return self.cell is not None
+    def point(self) -> tuple[float, float] | None:
+        """Its coordinates when precisely placed (those that have a grid cell)."""
+        if self.cell is None or self.latitude is None or self.longitude is None:
+            return None
+        return self.latitude, self.longitude
 
     @cached_property
     def name(self) -> str:
@@ -160,8 +163,9 @@ def same_place(a: PlaceRecord, b: PlaceRecord) -> bool:
             return True
         if a.name and a.name == b.name:
             return True
-    if a.located and b.located:
-        metres = 1000.0 * haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
+    pa, pb = a.point, b.point
+    if pa is not None and pb is not None:
+        metres = 1000.0 * haversine_km(*pa, *pb)
         if metres <= SAME_PLACE_M and fuzz.token_sort_ratio(a.name, b.name) >= SIMILAR_NAME:
             return True
     return False
@@ -186,15 +190,15 @@ def _read(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, PlaceRecord
         ):
             only_remote = "a-distance" in (modes or "") and "en-presentiel" not in (modes or "")
             remote[sid] = remote.get(sid, True) and only_remote
-        for row in conn.execute(
+        for sid, nom, adresse, cp, siret, lat, lon, approx, insee, kind in conn.execute(
             "SELECT id, nom, adresse, code_postal, siret, latitude, longitude, geo_approx,"
             f" code_insee, kind FROM structures WHERE id IN ({marks})",
             chunk,
         ):
-            sid = row[0]
             found[sid] = PlaceRecord(
-                *row[:7], bool(row[7]), row[8], row[9], remote_only=remote.get(sid, False)
-            )
+                sid, nom, adresse, cp, siret, lat, lon, bool(approx), insee, kind,
+                remote_only=remote.get(sid, False),
+            )  # fmt: skip
     return found
 
 

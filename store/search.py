@@ -9,7 +9,6 @@ candidates and rapidfuzz ranks them against the name.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import heapq
 import itertools
@@ -22,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from . import kinds
 from .communes import Commune, haversine_km
+from .db import Connection
 from .places import members_of, places_of
 from .queries import DIRECT_ACCESS_SQL
 from .text import normalize, tokens
@@ -259,14 +259,15 @@ def refresh_terms(conn: sqlite3.Connection) -> None:
 
 def _vocabulary(conn: sqlite3.Connection) -> Vocabulary:
     """The connection's cached vocabulary (stores open a Connection subclass that keeps it)."""
-    vocabulary = getattr(conn, "search_vocabulary", None)
+    # A plain sqlite3.Connection (tests, tools) carries no cache.
+    vocabulary = conn.search_vocabulary if isinstance(conn, Connection) else None
     if vocabulary is None:
         vocabulary = Vocabulary()
         # Read the index through a memory map: a keystroke touches scattered FTS pages, and
         # copying them through SQLite's small page cache was most of a query's time.
         conn.execute(f"PRAGMA mmap_size = {SEARCH_MMAP_BYTES}")
-        with contextlib.suppress(AttributeError):  # a plain sqlite3.Connection: no cache
-            conn.search_vocabulary = vocabulary  # type: ignore[attr-defined]
+        if isinstance(conn, Connection):
+            conn.search_vocabulary = vocabulary
     return vocabulary.refresh(conn)
 
 
@@ -471,12 +472,12 @@ def _rank(
     weights = [0.2 if (w in STOPWORDS and len(words) > 1) else 1.0 for w in words]
     total = sum(weights)
     hits: list[Hit] = []
-    for row in rows:
-        name, lieu, pass_weight = row[10], row[11], row[12]
+    # Rows are _HIT_COLUMNS, then the indexed name and place, then the weight of the pass.
+    for sid, nom, kind, commune, cp, dep, lat, lon, hours, absent, name, lieu, pass_weight in rows:
         name_words = name.split()
         lieu_words = lieu.split()
         cover = 0.0
-        kind_words = _kind_words(row[2])
+        kind_words = _kind_words(kind)
         for i, (word, weight) in enumerate(zip(words, weights, strict=True)):
             last = i == len(words) - 1
             score = _word_score(word, name_words, last)
@@ -488,7 +489,7 @@ def _rank(
         cover /= total
         closeness = fuzz.ratio(typed, name) / 100.0
         score = 70.0 * cover + 20.0 * pass_weight + 10.0 * closeness
-        hits.append(Hit(*row[:9], absent=bool(row[9]), score=score))
+        hits.append(Hit(sid, nom, kind, commune, cp, dep, lat, lon, hours, bool(absent), score))
     if near is not None:
         _add_distances(hits, near)
     _sort(hits, near)
@@ -529,9 +530,11 @@ def _distance_key(hit: Hit) -> float:
 
 
 def _add_distances(hits: list[Hit], near: Commune) -> None:
+    lat, lon = near.lat, near.lon
     for hit in hits:
-        if near.lat is not None and hit.latitude is not None and hit.longitude is not None:
-            hit.distance_km = haversine_km(near.lat, near.lon, hit.latitude, hit.longitude)
+        hit_lat, hit_lon = hit.latitude, hit.longitude
+        if lat is not None and lon is not None and hit_lat is not None and hit_lon is not None:
+            hit.distance_km = haversine_km(lat, lon, hit_lat, hit_lon)
         hit.same_departement = bool(hit.departement) and hit.departement == near.dep
 
 
@@ -539,7 +542,7 @@ def _browse(
     conn: sqlite3.Connection, where: str, params: list[object], limit: int, near: Commune | None
 ) -> list[Hit]:
     """No words typed: the nearest structures when a place is set, else by name."""
-    if near is not None and near.lat is not None:
+    if near is not None and near.lat is not None and near.lon is not None:
         # Pre-filter on a bounding box that grows until enough structures are inside.
         for radius_deg in (0.1, 0.3, 1.0, 3.0, 180.0):
             box = " AND s.latitude BETWEEN ? AND ? AND s.longitude BETWEEN ? AND ?"
@@ -555,7 +558,10 @@ def _browse(
             ).fetchall()
             if len(rows) >= limit:
                 break
-        hits = [Hit(*r[:9], absent=bool(r[9]), score=0.0) for r in rows]
+        hits = [
+            Hit(sid, nom, kind, commune, cp, dep, lat, lon, hours, bool(absent), 0.0)
+            for sid, nom, kind, commune, cp, dep, lat, lon, hours, absent in rows
+        ]
         _add_distances(hits, near)
         hits.sort(key=_distance_key)
         return hits[:limit]
@@ -563,4 +569,7 @@ def _browse(
         f"SELECT {_HIT_COLUMNS} FROM structures s WHERE 1 {where} ORDER BY s.nom LIMIT ?",
         [*params, limit],
     ).fetchall()
-    return [Hit(*r[:9], absent=bool(r[9]), score=0.0) for r in rows]
+    return [
+        Hit(sid, nom, kind, commune, cp, dep, lat, lon, hours, bool(absent), 0.0)
+        for sid, nom, kind, commune, cp, dep, lat, lon, hours, absent in rows
+    ]

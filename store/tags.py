@@ -93,11 +93,15 @@ def _codes(value: object) -> tuple[str, ...]:
     return ()
 
 
+# One row of structure_tags: tag, département, structure id, latitude, longitude.
+TagRow = tuple[str, str, str, object, object]
+
+
 def tags_of(
     nom: str | None,
     kind: str | None,
     thematiques: object,
-    services: Iterable[tuple],
+    services: Iterable[tuple[str | None, object]],
     commune: str | None = None,
 ) -> set[str]:
     """Tags of one structure; `services` yields (nom, thematiques) pairs (JSON or list)."""
@@ -125,23 +129,24 @@ def tag_rows(
     file re-tags every structure it names, and most of their tags stay); `replace=False`
     when they have no tags (new structures).
     """
-    by_structure: dict[object, list[tuple]] = {}
+    by_structure: dict[object, list[tuple[str | None, object]]] = {}
     for service in services:
         by_structure.setdefault(service["structure_id"], []).append(
-            (service.get("nom"), service.get("thematiques"))
+            (_text(service.get("nom")), service.get("thematiques"))
         )
-    rows: set[tuple[object, ...]] = set()
+    rows: set[TagRow] = set()
     for s in structures:
         dep = str(s.get("departement") or "")
+        sid = str(s["id"])
         tags = tags_of(
-            s.get("nom"),  # type: ignore[arg-type]
-            s.get("kind"),  # type: ignore[arg-type]
+            _text(s.get("nom")),
+            _text(s.get("kind")),
             s.get("thematiques"),
             by_structure.get(s["id"], ()),
-            s.get("commune"),  # type: ignore[arg-type]
+            _text(s.get("commune")),
         )
         lat, lon = s.get("latitude"), s.get("longitude")
-        rows.update((tag, dep, s["id"], lat, lon) for tag in tags)
+        rows.update((tag, dep, sid, lat, lon) for tag in tags)
     if replace:
         stored = _stored_tags(conn, [str(s["id"]) for s in structures])
         conn.executemany(
@@ -149,15 +154,24 @@ def tag_rows(
             [row[:3] for row in stored - rows],
         )
         rows -= stored
+    in_key_order = sorted(rows, key=_row_key)  # fewer B-tree pages touched
     conn.executemany(
         "INSERT OR REPLACE INTO structure_tags(tag, departement, structure_id, latitude,"
         " longitude) VALUES (?,?,?,?,?)",
-        sorted(rows, key=lambda row: row[:3]),  # in key order: fewer B-tree pages touched
+        in_key_order,
     )
 
 
-def _stored_tags(conn: sqlite3.Connection, ids: Sequence[str]) -> set[tuple[object, ...]]:
-    stored: set[tuple[object, ...]] = set()
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _row_key(row: TagRow) -> tuple[str, str, str]:
+    return row[0], row[1], row[2]
+
+
+def _stored_tags(conn: sqlite3.Connection, ids: Sequence[str]) -> set[TagRow]:
+    stored: set[TagRow] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))

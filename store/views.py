@@ -40,10 +40,10 @@ def _codes(value: object) -> tuple[str, ...]:
 
 
 def _float(value: object) -> float | None:
-    if value is None or value == "":
+    if not isinstance(value, int | float | str) or value == "":
         return None
     try:
-        return float(value)  # type: ignore[arg-type]
+        return float(value)
     except (TypeError, ValueError):
         return None
 
