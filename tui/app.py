@@ -127,7 +127,7 @@ class AiguillageApp(App[None]):
 
     @property
     def main_screen(self) -> MainScreen:
-        return self.get_screen("main")  # type: ignore[return-value]
+        return self.get_screen("main", MainScreen)
 
     def on_mount(self) -> None:
         self.register_theme(CONTRAST)

@@ -9,7 +9,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.screen import Screen
 
@@ -50,7 +50,7 @@ def stored_choice(store: Store) -> FicheChoice:
 
 
 def hand_fiche(
-    screen: Screen[object], store: Store, request: FicheRequest, *, lang: str | None = None
+    screen: Screen[Any], store: Store, request: FicheRequest, *, lang: str | None = None
 ) -> FicheResult | None:
     """Write the fiche, copy its short text, tell the worker; None when it failed (said)."""
     from .fiche import produce_fiche

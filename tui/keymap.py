@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Context:
     name: str  # French: where these keys act
     keys: tuple[Key, ...]
 
-    def bindings(self) -> list[Binding]:
+    def bindings(self) -> list[BindingType]:
         """The keys that are bindings (some are only explained: `entrée`, `tab`, handled by
         the widgets themselves, and `ctrl+p`, bound by Textual for its palette)."""
         return [k.binding() for k in self.keys if k.action]

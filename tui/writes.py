@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from store.db import Store, is_busy
 
@@ -33,7 +33,7 @@ def write(
     db_path: str,
     operation: Callable[[sqlite3.Connection], T],
     *,
-    on_busy: Callable[[int], None] | None = None,
+    on_busy: Callable[[int], object] | None = None,
     cancelled: threading.Event | None = None,
     attempt_timeout: float | None = None,
     pause: float | None = None,
@@ -82,7 +82,7 @@ def set_settings(conn: sqlite3.Connection, values: dict[str, str]) -> None:
 
 
 def write_from_worker(
-    app: App[object],
+    app: App[Any],
     db_path: str,
     operation: Callable[[sqlite3.Connection], T],
     *,

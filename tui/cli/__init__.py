@@ -111,7 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         warn(f"aiguillage : {os_error_line(exc)}")
         return EXIT_ERROR
     except UnicodeError as exc:
-        warn(f"aiguillage : texte illisible, ce n'est pas de l'UTF-8 ({exc.reason}).")
+        # A bare UnicodeError (the idna codec raises one) has no `reason`.
+        if isinstance(exc, UnicodeDecodeError | UnicodeEncodeError):
+            reason = exc.reason
+        else:
+            reason = str(exc)
+        warn(f"aiguillage : texte illisible, ce n'est pas de l'UTF-8 ({reason}).")
         return EXIT_ERROR
     except KeyboardInterrupt:
         warn("aiguillage : interrompu.")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from importers.base import ImportFailure, ImportOptions
 from importers.runner import import_file, rejects_path
+from store.writer import ImportReport
 
 from .common import EXIT_ERROR, CliError, open_cli_store
 from .output import end_progress, progress, progress_shown, say, say_json, warn
@@ -95,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else 0
 
 
-def _print_summary(report, rejects_file) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(report: ImportReport, rejects_file: Path | None) -> None:
     say(
         f"{report.path} ({report.format}) : {report.added} ajoutée(s), "
         f"{report.updated} mise(s) à jour, "

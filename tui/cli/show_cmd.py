@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import Any
 
 from store import dates
+from store.db import Store
 from store.queries import get_structure
 from store.text import clean_display
 from store.views import ServiceView, StructureView, structure_view
@@ -21,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def load(store, text: str) -> dict:  # type: ignore[no-untyped-def]
+def load(store: Store, text: str) -> dict[str, Any]:
     structure = get_structure(store.conn, require_structure_id(store, text))
     if structure is None:
         raise CliError(f"aucune structure avec l'identifiant {text!r}.")
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def render_text(s: dict, now: dt.datetime | None = None) -> list[str]:  # type: ignore[type-arg]
+def render_text(s: dict[str, Any], now: dt.datetime | None = None) -> list[str]:
     """The structure as French lines: no OSM syntax, no Markdown, nothing from data that a
     terminal would interpret (every value is cleaned in the view)."""
     now = now or dt.datetime.now()

@@ -205,12 +205,12 @@ def _urls(base: str | None) -> dict[Download, str]:
 def _extract(folder: Path, dep: str, progress: Progress) -> set[str]:
     """Keep one département in the downloaded files, read as streams; the names of the
     files left with nothing."""
-    from importers.extract import extract_csv, extract_json
+    from importers.extract import Extract, extract_csv, extract_json
 
     def tick(name: str) -> Callable[[int], None]:
         return lambda read: progress.show(f"{name} : {read} enregistrements lus")
 
-    found = {}
+    found: dict[str, Extract] = {}
     for name, owners in (("structures.json", None), ("services.json", "structures.json")):
         source = folder / name
         kept_ids = found[owners].keys if owners else None
