@@ -173,15 +173,14 @@ class Store:
         return self.count("structures") == 0
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
+        from .settings import get_setting
+
+        return get_setting(self.conn, key, default)
 
     def set_setting(self, key: str, value: str) -> None:
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        from .settings import set_setting
+
+        set_setting(self.conn, key, value)
 
 
 def is_busy(exc: BaseException) -> bool:

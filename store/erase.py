@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .schema import NOTES_APPEND_ONLY_TRIGGER, NOTES_APPEND_ONLY_TRIGGER_NAME
+from .settings import set_setting
 
 # settings key: an erasure committed its deletion but has not yet rewritten the file.
 PENDING_KEY = "erasure_pending"
@@ -214,11 +215,7 @@ def _delete(conn: sqlite3.Connection, selection: Selection) -> int:
         erased = conn.execute(
             f"DELETE FROM notes WHERE {selection.where}", selection.params
         ).rowcount
-        conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?, '1') "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (PENDING_KEY,),
-        )
+        set_setting(conn, PENDING_KEY, "1")
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

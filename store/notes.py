@@ -88,7 +88,7 @@ def add_note(
         if not in_tx:
             conn.execute("COMMIT")
     except BaseException:
-        if not in_tx:
+        if not in_tx and conn.in_transaction:  # SQLite may have rolled back (disk full)
             conn.execute("ROLLBACK")
         raise
     written = get_note(conn, note_id) if note_id is not None else None
@@ -137,7 +137,7 @@ def hide_note(conn: sqlite3.Connection, note_id: int, author: str | None = None)
         if not in_tx:
             conn.execute("COMMIT")
     except BaseException:
-        if not in_tx:
+        if not in_tx and conn.in_transaction:  # SQLite may have rolled back (disk full)
             conn.execute("ROLLBACK")
         raise
 

@@ -189,7 +189,8 @@ def join(conn: sqlite3.Connection, folder: Path, author: str | None) -> Path:
             )
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return folder / name
 
@@ -414,7 +415,8 @@ def _apply_erasures(
             remember_remote(conn, event.row)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return len(ids)
 

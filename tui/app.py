@@ -300,7 +300,9 @@ class AiguillageApp(App[None]):
 
     @work(thread=True, group="settings")
     def save_settings(self, settings: Settings) -> None:
-        from .writes import set_settings, write_from_worker
+        from store.settings import set_settings
+
+        from .writes import write_from_worker
 
         values = {
             "author": settings.author,

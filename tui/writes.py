@@ -65,22 +65,6 @@ def write(
             threading.Event().wait(pause)
 
 
-def set_settings(conn: sqlite3.Connection, values: dict[str, str]) -> None:
-    """Several settings in one transaction."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for key, value in values.items():
-            conn.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def write_from_worker(
     app: App[Any],
     db_path: str,
