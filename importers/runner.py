@@ -83,8 +83,10 @@ def import_file(
     """Import one file. Raises ImportFailure (store untouched) when the file can't be used;
     with `options.strict`, any rejected record fails the whole file.
 
-    The file is read as a stream and written in batches inside one transaction: memory does
-    not grow with the file, and a failure at any point leaves the store as it was.
+    The file is read as a stream (lines capped) and written in batches inside one
+    transaction: a failure at any point leaves the store as it was. Reading does not grow with
+    the file; the writer still keeps a little per structure (its state in this import, about
+    1 KiB: 161 MiB max RSS at 100 000 rows, see BENCHMARKS.md), not yet flat.
     """
     options = options or ImportOptions()
     path = Path(path)
