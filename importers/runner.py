@@ -86,7 +86,8 @@ def import_file(
     The file is read as a stream (lines capped) and written in batches inside one
     transaction: a failure at any point leaves the store as it was. Reading does not grow with
     the file; the writer still keeps a little per structure (its state in this import, about
-    1 KiB: 161 MiB max RSS at 100 000 rows, see BENCHMARKS.md), not yet flat.
+    200 bytes: 161 MiB max RSS at 100 000 rows, 364 MiB at 1 000 000, see BENCHMARKS.md),
+    not yet flat.
     """
     options = options or ImportOptions()
     path = Path(path)
