@@ -15,7 +15,6 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
 
 from . import hours as hours_mod
 from . import views
@@ -23,8 +22,8 @@ from .lines import LineAnswer
 from .needs import theme_matches
 from .orientation import short_label
 from .queries import get_structure
-from .text import clean_display, fold
-from .views import structure_view
+from .text import fold
+from .views import one_line, structure_view
 from .vocab.thematiques import THEMATIQUES
 from .vocab.thematiques import label as theme_label
 
@@ -140,13 +139,6 @@ class FicheRequest:
 # -- small readers -------------------------------------------------------------------------
 
 
-def one_line(value: object) -> str:
-    """A displayable line from data: no control characters, whitespace collapsed."""
-    if value is None:
-        return ""
-    return " ".join(clean_display(str(value)).split())
-
-
 def _strip_postal_box(text: str) -> str:
     text = _CEDEX.sub("", _POSTAL_BOX.sub("", text))
     text = re.sub(r"\s*[-–,/]\s*(?=[-–,/]|$)", "", text)  # separators left dangling
@@ -177,23 +169,6 @@ def week_of(text: str | None, today: dt.date, departement: str | None = None) ->
     if days is None:
         return Week(published=one_line(text))
     return Week(days=tuple(days))
-
-
-def _texts(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (one_line(value),) if value.strip() else ()
-    if isinstance(value, list | tuple):
-        return tuple(one_line(v) for v in value if v is not None and str(v).strip())
-    return ()
-
-
-def papers_of(service: Mapping[str, Any]) -> tuple[str, ...]:
-    """Papers to bring, when an importer kept them (data·inclusion v0 `justificatifs`,
-    `pre_requis`, in `extra`: the view has no field for them)."""
-    extra = service.get("extra")
-    if not isinstance(extra, Mapping):
-        return ()
-    return _texts(extra.get("justificatifs")) + _texts(extra.get("pre_requis"))
 
 
 def _access(
@@ -231,9 +206,7 @@ def _fees(label: str | None) -> Fees | None:
     return None
 
 
-def _service(
-    view: views.ServiceView, parent: FicheStructure, today: dt.date, papers: tuple[str, ...]
-) -> FicheService:
+def _service(view: views.ServiceView, parent: FicheStructure, today: dt.date) -> FicheService:
     place = where(view.place) if view.place else None
     departement = (view.place.departement if view.place else None) or parent.departement
     week = week_of(view.horaires, today, departement)
@@ -247,7 +220,7 @@ def _service(
         conditions=view.conditions_acces,
         fees=_fees(view.frais),
         fees_details=view.frais_precisions,
-        papers=papers,
+        papers=view.papers,
     )
 
 
@@ -275,7 +248,6 @@ def structure_of(
     today: dt.date,
     thematiques: Sequence[str] = (),
     distance_km: float | None = None,
-    papers: Mapping[str, tuple[str, ...]] | None = None,
 ) -> FicheStructure:
     """The fiche's part of one structure, from the shared view (store/views.py)."""
     week = week_of(view.horaires, today, view.place.departement)
@@ -291,10 +263,7 @@ def structure_of(
         distance_km=distance_km,
         departement=view.place.departement,
     )
-    services = tuple(
-        _service(s, base, today, (papers or {}).get(s.id, ()))
-        for s in _chosen_services(view.services, thematiques)
-    )
+    services = tuple(_service(s, base, today) for s in _chosen_services(view.services, thematiques))
     if base.phone is None:
         # No phone of its own: a service's phone is the way in (said once, on the structure).
         phone = next((s.phone for s in services if s.phone), None)
@@ -355,7 +324,6 @@ def build_fiche(conn: sqlite3.Connection, request: FicheRequest, now: dt.datetim
             today=now.date(),
             thematiques=request.thematiques,
             distance_km=request.distances.get(str(r["id"])),
-            papers={str(s.get("id")): papers_of(s) for s in r.get("services") or []},
         )
         for r in records
     )

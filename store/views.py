@@ -23,8 +23,9 @@ from .vocab import services as vocab
 from .vocab.thematiques import label as theme_label
 
 
-def _text(value: object) -> str | None:
-    """One cleaned line (whitespace collapsed), or None when empty."""
+def one_line(value: object) -> str | None:
+    """One cleaned line of data (control, escape and bidi characters removed, whitespace
+    collapsed), or None when empty."""
     if value is None:
         return None
     cleaned = " ".join(clean_display(str(value)).split())
@@ -65,12 +66,12 @@ class Place:
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> Place:
         return cls(
-            adresse=_text(row.get("adresse")),
-            complement_adresse=_text(row.get("complement_adresse")),
-            code_postal=_text(row.get("code_postal")),
-            commune=_text(row.get("commune")),
-            code_insee=_text(row.get("code_insee")),
-            departement=_text(row.get("departement")),
+            adresse=one_line(row.get("adresse")),
+            complement_adresse=one_line(row.get("complement_adresse")),
+            code_postal=one_line(row.get("code_postal")),
+            commune=one_line(row.get("commune")),
+            code_insee=one_line(row.get("code_insee")),
+            departement=one_line(row.get("departement")),
             latitude=_float(row.get("latitude")),
             longitude=_float(row.get("longitude")),
         )
@@ -175,44 +176,60 @@ class ServiceView:
     description: str | None  # plain text (Markdown read)
     place: Place | None  # its own place, when not at the structure's
     mobilisation: Mobilisation
+    papers: tuple[str, ...] = ()  # to bring (data·inclusion v0 justificatifs, pre_requis)
 
     def hours_summary(self, today: dt.date, departement: str | None = None) -> str | None:
         if not self.horaires:
             return None
         where = (self.place.departement if self.place else None) or departement
-        return _text(hours.summary(self.horaires, today, where))
+        return one_line(hours.summary(self.horaires, today, where))
 
 
 def service_view(row: Mapping[str, Any], home: Place | None = None) -> ServiceView:
     place = Place.of(row)
     own = None if place.empty or (home is not None and place.same_as(home)) else place
     frais = [vocab.label(vocab.FRAIS, c) for c in _codes(row.get("frais"))]
-    kind = _text(row.get("type"))
+    kind = one_line(row.get("type"))
     return ServiceView(
         id=str(row.get("id") or ""),
-        nom=_text(row.get("nom")) or "Service",
+        nom=one_line(row.get("nom")) or "Service",
         type=vocab.label(vocab.TYPES, kind) if kind else None,
         thematiques=tuple(theme_label(c) for c in _codes(row.get("thematiques"))),
         publics=tuple(vocab.label(vocab.PUBLICS, c) for c in _codes(row.get("publics"))),
-        publics_precisions=_text(row.get("publics_precisions")),
+        publics_precisions=one_line(row.get("publics_precisions")),
         frais=", ".join(frais) or None,
-        frais_precisions=_text(row.get("frais_precisions")),
-        conditions_acces=_text(row.get("conditions_acces")),
+        frais_precisions=one_line(row.get("frais_precisions")),
+        conditions_acces=one_line(row.get("conditions_acces")),
         modes_accueil=tuple(
             vocab.label(vocab.MODES_ACCUEIL, c) for c in _codes(row.get("modes_accueil"))
         ),
-        horaires=_text(row.get("horaires_accueil")),
-        telephone=_text(row.get("telephone")),
-        courriel=_text(row.get("courriel")),
+        horaires=one_line(row.get("horaires_accueil")),
+        telephone=one_line(row.get("telephone")),
+        courriel=one_line(row.get("courriel")),
         description=to_plain(row.get("description")) or None,
         place=own,
         mobilisation=Mobilisation(
             par=_codes(row.get("mobilisable_par")),
             modes=_codes(row.get("modes_mobilisation")),
-            lien=_text(row.get("lien_mobilisation")),
+            lien=one_line(row.get("lien_mobilisation")),
             precisions=to_plain(row.get("mobilisation_precisions")) or None,
         ),
+        papers=_papers(row.get("extra")),
     )
+
+
+def _papers(extra: object) -> tuple[str, ...]:
+    """Papers to bring, when an importer kept them in `extra` (data·inclusion v0
+    `justificatifs`, `pre_requis`: a text or a list of texts)."""
+    if not isinstance(extra, Mapping):
+        return ()
+    found: list[str] = []
+    for key in ("justificatifs", "pre_requis"):
+        value = extra.get(key)
+        items = (value,) if isinstance(value, str) else value
+        if isinstance(items, list | tuple):
+            found.extend(line for line in (one_line(v) for v in items if v is not None) if line)
+    return tuple(found)
 
 
 # -- a structure -------------------------------------------------------------------------------
@@ -258,7 +275,7 @@ class StructureView:
 
     def week(self, today: dt.date) -> list[str]:
         lines = hours.week_lines(self.horaires, today, self.place.departement)
-        return [line for line in (_text(x) for x in lines) if line]
+        return [line for line in (one_line(x) for x in lines) if line]
 
     @property
     def direct(self) -> bool:
@@ -274,7 +291,7 @@ def structure_view(structure: Mapping[str, Any]) -> StructureView:
         NoteView(
             id=int(n.get("id") or 0),
             created_at=str(n.get("created_at") or ""),
-            author=_text(n.get("author")),
+            author=one_line(n.get("author")),
             text=clean_display(str(n.get("text") or "")).strip(),
             edited=bool(n.get("replaces")),
             shared=bool(n.get("shared")),
@@ -283,17 +300,17 @@ def structure_view(structure: Mapping[str, Any]) -> StructureView:
     )
     return StructureView(
         id=str(structure.get("id") or ""),
-        nom=_text(structure.get("nom")) or "Structure sans nom",
+        nom=one_line(structure.get("nom")) or "Structure sans nom",
         kind=str(structure.get("kind") or "autre"),
         kind_label=kinds.label(structure.get("kind")),
         place=place,
-        telephone=_text(structure.get("telephone")),
-        courriel=_text(structure.get("courriel")),
-        site_web=_text(structure.get("site_web")),
-        horaires=_text(structure.get("horaires_accueil")),
-        accessibilite=_text(structure.get("accessibilite_lieu")),
+        telephone=one_line(structure.get("telephone")),
+        courriel=one_line(structure.get("courriel")),
+        site_web=one_line(structure.get("site_web")),
+        horaires=one_line(structure.get("horaires_accueil")),
+        accessibilite=one_line(structure.get("accessibilite_lieu")),
         zone_intervention=tuple(
-            t for t in (_text(z) for z in _codes(structure.get("zone_intervention"))) if t
+            t for t in (one_line(z) for z in _codes(structure.get("zone_intervention"))) if t
         ),
         description=to_plain(description) or None,
         description_markdown=clean_display(description).strip() or None if description else None,
@@ -302,8 +319,8 @@ def structure_view(structure: Mapping[str, Any]) -> StructureView:
         favori=bool(structure.get("favori")),
         absent=bool(structure.get("absent")),
         a_verifier=bool(structure.get("a_verifier")),
-        source=_text(structure.get("source")),
-        lien_source=_text(structure.get("lien_source")),
-        date_maj=_text(structure.get("date_maj")),
-        imported_at=_text((structure.get("import") or {}).get("imported_at")),
+        source=one_line(structure.get("source")),
+        lien_source=one_line(structure.get("lien_source")),
+        date_maj=one_line(structure.get("date_maj")),
+        imported_at=one_line((structure.get("import") or {}).get("imported_at")),
     )

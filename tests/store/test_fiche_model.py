@@ -115,3 +115,18 @@ def test_access_read_from_conditions_and_mobilisation() -> None:
     record["services"] = [{"nom": "Accueil", "modes_mobilisation": ["se-presenter"]}]
     view = views.structure_view(record)
     assert structure_of(view, today=NOW.date()).services[0].access == (Access.WALK_IN,)
+
+
+def test_papers_are_part_of_the_service_view() -> None:
+    """Every renderer reads the papers from the view: a text or a list, cleaned, blanks out."""
+    view = views.service_view(
+        {
+            "nom": "Accueil",
+            "extra": {
+                "justificatifs": ["Pièce d'identité\x1b[31m", " ", None],
+                "pre_requis": "Être  domicilié",
+            },
+        }
+    )
+    assert view.papers == ("Pièce d'identité", "Être domicilié")
+    assert views.service_view({"nom": "Accueil", "extra": "pas un objet"}).papers == ()
