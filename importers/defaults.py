@@ -22,6 +22,7 @@ from pathlib import Path
 
 from store import defaults as snapshots
 from store.db import Store
+from store.queries import rename_source_path, source_names
 from store.schema import SCHEMA_VERSION
 
 from . import france_services, mairies
@@ -58,19 +59,12 @@ class DefaultsReport:
         return " et ".join(parts) if parts else "rien de nouveau"
 
 
-def present_sources(store: Store) -> set[str]:
-    names: set[str] = set()
-    for (value,) in store.conn.execute("SELECT DISTINCT name FROM sources"):
-        names.update(n for n in (value or "").split(", ") if n)
-    return names
-
-
 def missing_defaults(store: Store) -> list[DefaultFile]:
     """What a store should be given: everything when empty; the France services when it has
     the mairies but not them; nothing when it holds only the worker's own data."""
     if store.is_empty():
         return list(DEFAULT_FILES)
-    present = present_sources(store)
+    present = source_names(store.conn)
     if mairies.SOURCE not in present:
         return []
     return [d for d in DEFAULT_FILES if d.source not in present]
@@ -128,10 +122,7 @@ def build_snapshot(target: Path | None = None) -> Path:
         import_defaults(store, list(DEFAULT_FILES))
         for default in DEFAULT_FILES:
             # The log names the shipped file, not the scratch machine's path.
-            store.conn.execute(
-                "UPDATE sources SET path = ? WHERE path = ?",
-                (default.path().name, str(default.path())),
-            )
+            rename_source_path(store.conn, str(default.path()), default.path().name)
         files = {d.path().name: snapshots.file_sha256(d.path()) for d in DEFAULT_FILES}
         target.write_bytes(snapshots.dump_snapshot(store.conn, files))
     return target

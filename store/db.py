@@ -230,3 +230,18 @@ def _prepare_file(path: Path) -> None:
 
 def open_store(path: str | os.PathLike[str]) -> Store:
     return Store(path)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction on a bare connection (a worker's short-lived one): everything
+    inside lands, or nothing does. `Store.transaction` is the same on a Store."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:  # SQLite may have rolled back itself (disk full)
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")

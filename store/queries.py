@@ -98,6 +98,19 @@ def get_structure(conn: sqlite3.Connection, structure_id: str) -> dict[str, Any]
     return structure
 
 
+def source_names(conn: sqlite3.Connection) -> set[str]:
+    """The names of the sources imported so far (an import log row may name several)."""
+    names: set[str] = set()
+    for (value,) in conn.execute("SELECT DISTINCT name FROM sources"):
+        names.update(n for n in (value or "").split(", ") if n)
+    return names
+
+
+def rename_source_path(conn: sqlite3.Connection, old: str, new: str) -> None:
+    """Make the import log name `new` where it named the file at `old`."""
+    conn.execute("UPDATE sources SET path = ? WHERE path = ?", (new, old))
+
+
 def stats(conn: sqlite3.Connection) -> dict[str, Any]:
     def one(sql: str) -> int:
         return conn.execute(sql).fetchone()[0]

@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .db import Store
 from .notes import RemoteOrigin, add_note, get_note, note_by_uuid
 from .team_log import (
     EventRow,
@@ -474,22 +473,6 @@ def synchronise(conn: sqlite3.Connection, erase_notes: EraseNotes) -> SyncReport
     if report.erased:
         report.written = write_own_file(conn)
     return report
-
-
-def store_eraser(store: Store) -> EraseNotes:
-    """Erasure for real (store, WAL, backups: store/erase.py) of the notes with these ids."""
-    path = None if store.in_memory else Path(store.path)
-
-    def erase_ids(ids: Sequence[int]) -> None:
-        from .erase import erase, note_ids
-
-        erase(store.conn, path, note_ids(list(ids)))
-
-    return erase_ids
-
-
-def synchronise_store(store: Store) -> SyncReport:
-    return synchronise(store.conn, store_eraser(store))
 
 
 def _optional_text(value: object) -> str | None:

@@ -218,7 +218,8 @@ class AiguillageApp(App[None]):
     def sync_team(self) -> None:
         """Merge the team folder's notes (store/team.py), off the UI thread; silent when no
         team folder is set, one line when something arrived or a file could not be read."""
-        from store.team import TeamError, synchronise_store, team_folder
+        from store.team import TeamError, team_folder
+        from store.team_sync import synchronise_store
 
         try:
             with Store(self.db_path) as store:

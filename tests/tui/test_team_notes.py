@@ -7,7 +7,8 @@ from pathlib import Path
 
 from store.db import Store
 from store.notes import add_note, list_notes
-from store.team import join, synchronise_store
+from store.team import join
+from store.team_sync import synchronise_store
 from tui.screens.main import MainScreen
 from tui.screens.note_editor import NoteEditor
 

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from store.notes import list_notes
-from store.team import SyncReport, TeamError, join, own_file, synchronise_store, team_folder
+from store.team import SyncReport, TeamError, join, own_file, team_folder
+from store.team_sync import synchronise_store
 
 from .common import CliError, open_cli_store
 from .output import say

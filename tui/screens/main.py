@@ -138,11 +138,9 @@ class MainScreen(Screen[None]):
         return self.app
 
     def update_hint(self) -> None:
-        names = [
-            name
-            for (value,) in self.aig.store.conn.execute("SELECT DISTINCT name FROM sources")
-            for name in (value or "").split(", ")
-        ]
+        from store.queries import source_names
+
+        names = source_names(self.aig.store.conn)
         self.query_one("#hint", Static).display = all(n in DEFAULT_SOURCES for n in names)
 
     # -- searching ------------------------------------------------------------------------
@@ -401,19 +399,14 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="favorite")
     def write_favorite(self, structure_id: str) -> None:
         """Toggled in a worker: while another process imports, retried, never lost."""
+        from store.db import transaction
         from store.queries import toggle_favorite
 
         from ..writes import write_from_worker
 
         def toggle(conn: sqlite3.Connection) -> bool:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                state = toggle_favorite(conn, structure_id)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            return state
+            with transaction(conn):
+                return toggle_favorite(conn, structure_id)
 
         written, now_favorite = write_from_worker(
             self.app, self.aig.db_path, toggle, failure="Le favori n'a pas pu être enregistré"
