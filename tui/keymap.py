@@ -135,7 +135,44 @@ DETAIL = Context(
     ),
 )  # fmt: skip
 
-CONTEXTS = (EVERYWHERE, MAIN, ORIENTATION, DETAIL)
+NOTES = Context(
+    "Mes notes",
+    (
+        Key("notes-back", "escape", "close", "Retour", "revenir à l'écran précédent", "échap"),
+        Key("notes-open", "enter", "open", "Voir la structure", "voir la structure de la note",
+            "entrée"),
+        Key("notes-edit", "e", "edit", "Modifier", "modifier la note (une nouvelle version)",
+            "e"),
+        Key("notes-hide", "h,delete", "hide", "Masquer", "masquer la note (correction)", "h"),
+        # Never on entrée: erasing is for the right to erasure, hiding for corrections.
+        Key("erase-note", "x", "erase", "Effacer pour de bon", "effacer la note pour de bon "
+            "(droit à l'effacement, après confirmation)", "x"),
+    ),
+)  # fmt: skip
+
+EDITOR = Context(
+    "Écrire une note",
+    (
+        Key("save", "ctrl+s", "save", "Enregistrer", "enregistrer la note", "ctrl+s",
+            priority=True),
+        Key("cancel", "escape", "cancel", "Annuler", "fermer (si du texte a été écrit, "
+            "l'application demande avant de l'abandonner)", "échap"),
+        Key("toggle-shared", "ctrl+t", "toggle_shared", "Partager / privée", "note partagée "
+            "avec l'équipe ou privée", "ctrl+t", priority=True),
+    ),
+)  # fmt: skip
+
+SETTINGS = Context(
+    "Réglages",
+    (
+        Key("settings-save", "ctrl+s", "save", "Enregistrer", "enregistrer les réglages",
+            "ctrl+s", priority=True),
+        Key("settings-cancel", "escape", "cancel", "Annuler", "fermer sans enregistrer",
+            "échap"),
+    ),
+)  # fmt: skip
+
+CONTEXTS = (EVERYWHERE, MAIN, ORIENTATION, DETAIL, NOTES, EDITOR, SETTINGS)
 
 
 def rows() -> list[tuple[str, str, str]]:

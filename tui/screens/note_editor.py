@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from store.identifying import identifying, warning
 
+from ..keymap import EDITOR
 from .confirm import ConfirmScreen
 
 # save(conn, text, shared): shared notes go to the team folder (store/team.py).
@@ -51,11 +52,7 @@ class NoteEditor(ModalScreen[str | None]):
     returns the text (the caller writes it).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Enregistrer", priority=True, id="save"),
-        Binding("escape", "cancel", "Annuler", id="cancel"),
-        Binding("ctrl+t", "toggle_shared", "Partager / privée", priority=True, id="toggle-shared"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = EDITOR.bindings()
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from store.notes import Note, edit_note, hide_note, list_notes
 
+from ..keymap import NOTES
 from ..widgets.detail import clean, format_date, one_line
 from .confirm import ConfirmScreen
 from .note_editor import NoteEditor
@@ -38,14 +39,7 @@ def note_prompt(note: Note) -> Text:
 class NotesScreen(ModalScreen[str | None]):
     """Returns the id of the structure to show, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Retour"),
-        Binding("enter", "open", "Voir la structure", show=True, priority=False),
-        Binding("e", "edit", "Modifier"),
-        Binding("h,delete", "hide", "Masquer"),
-        # Never on enter: erasing is for the right to erasure, hiding for corrections.
-        Binding("x", "erase", "Effacer pour de bon", id="erase-note"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = NOTES.bindings()
 
     def __init__(self, structure_id: str | None = None) -> None:
         super().__init__()

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from store.vocab.fiche_words import language_names
+
+from ..keymap import SETTINGS
 
 THEMES: tuple[tuple[str, str], ...] = (
     ("Sombre", "textual-dark"),
@@ -34,10 +36,7 @@ class Settings:
 
 
 class SettingsScreen(ModalScreen[Settings | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Enregistrer", priority=True),
-        Binding("escape", "cancel", "Annuler"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = SETTINGS.bindings()
 
     def __init__(self, current: Settings) -> None:
         super().__init__()
