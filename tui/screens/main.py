@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,8 @@ from ..widgets.toggle import StateCheckbox
 
 if TYPE_CHECKING:
     from store.communes import Commune
+
+    from ..app import AiguillageApp
 
 # Start-up: what only a search, a detail or another screen needs is imported there, on first
 # use (the search core, communes, notes, the fiche, the other screens), so that the first
@@ -133,9 +135,9 @@ class MainScreen(Screen[None]):
         self.query_one("#status", Static).update(text)
 
     @property
-    def aig(self) -> Any:
-        """The app, typed loosely to avoid an import cycle with tui.app."""
-        return self.app
+    def aig(self) -> AiguillageApp:
+        """The app (tui.app imports this screen: its class is imported for typing only)."""
+        return cast("AiguillageApp", self.app)
 
     def update_hint(self) -> None:
         from store.queries import source_names

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -25,6 +25,9 @@ from store.identifying import identifying, warning
 
 from ..keymap import EDITOR
 from .confirm import ConfirmScreen
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 # save(conn, text, shared): shared notes go to the team folder (store/team.py).
 SaveOperation = Callable[[sqlite3.Connection, str, bool], Any]
@@ -235,14 +238,25 @@ class NoteEditor(ModalScreen[str | None]):
         self.app.push_screen(ConfirmScreen(question, yes="Abandonner", no="Continuer"), answered)
 
 
+@runtime_checkable
+class NoteHost(Protocol):
+    """What the Aiguillage app offers a new note: the author, the store, the team sync."""
+
+    settings: Settings
+    db_path: str
+
+    def sync_team(self) -> None: ...
+
+
 def open_new_note(
     app: App[Any], structure_id: str, structure_name: str, on_saved: Callable[[], None]
 ) -> None:
-    """The editor for a new note on one structure, from any screen (`n`)."""
+    """The editor for a new note on one structure, from any screen (`n`); an app that is
+    not a NoteHost (a screen run alone) gets no author, no store path and no sync."""
     from store.notes import add_note
 
-    settings = getattr(app, "settings", None)
-    author = getattr(settings, "author", "") or None
+    host = app if isinstance(app, NoteHost) else None
+    author = (host.settings.author if host else "") or None
 
     def write(conn: sqlite3.Connection, text: str, shared: bool) -> None:
         add_note(conn, structure_id, text, author, shared=shared)
@@ -251,11 +265,10 @@ def open_new_note(
         if text:
             app.notify("Note enregistrée.")
             on_saved()
-            sync = getattr(app, "sync_team", None)
-            if sync is not None:
-                sync()
+            if host is not None:
+                host.sync_team()
 
-    db_path = str(getattr(app, "db_path", ""))
+    db_path = host.db_path if host else ""
     app.push_screen(
         NoteEditor(structure_name, author=author, db_path=db_path or None, save=write), saved
     )

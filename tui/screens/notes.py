@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import work
@@ -21,6 +21,9 @@ from ..keymap import NOTES
 from ..widgets.detail import clean, format_date, one_line
 from .confirm import ConfirmScreen
 from .note_editor import NoteEditor
+
+if TYPE_CHECKING:
+    from ..app import AiguillageApp
 
 
 def note_prompt(note: Note) -> Text:
@@ -59,8 +62,9 @@ class NotesScreen(ModalScreen[str | None]):
         yield Footer()
 
     @property
-    def aig(self) -> Any:
-        return self.app
+    def aig(self) -> AiguillageApp:
+        """The app (tui.app imports this screen: its class is imported for typing only)."""
+        return cast("AiguillageApp", self.app)
 
     def on_mount(self) -> None:
         self.reload()

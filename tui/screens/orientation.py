@@ -449,7 +449,9 @@ class OrientationScreen(Screen[None]):
 
         suggestion = self.suggestions.get(structure_id)
         distance = suggestion.distance_km if suggestion else None
-        now = getattr(self.app, "now", dt.datetime.now)()
+        from ..fiche_flow import FicheHost  # the app's clock (tests set it)
+
+        now = self.app.now() if isinstance(self.app, FicheHost) else dt.datetime.now()
         return render_structure(structure, now=now, distance_km=distance)
 
     def open_details(self, structure_id: str) -> None:
