@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import hours, kinds
+from . import dates, hours, kinds
 from .markdown import to_plain
 from .text import clean_display
 from .vocab import services as vocab
@@ -269,6 +269,11 @@ class StructureView:
     lien_source: str | None
     date_maj: str | None
     imported_at: str | None
+    import_path: str | None = None  # the file of its last import
+
+    def last_known(self) -> tuple[str, dt.date | None]:
+        """When its data was last known right, and how (« mise à jour », « importée »)."""
+        return dates.last_known(self.date_maj, self.imported_at)
 
     def hours_state(self, now: dt.datetime) -> hours.HoursState:
         return hours.state(self.horaires, now, self.place.departement)
@@ -287,6 +292,7 @@ def structure_view(structure: Mapping[str, Any]) -> StructureView:
     """The view of a structure read by `store.queries.get_structure`."""
     place = Place.of(structure)
     description = structure.get("description")
+    last_import = structure.get("import") or {}
     notes = tuple(
         NoteView(
             id=int(n.get("id") or 0),
@@ -322,5 +328,6 @@ def structure_view(structure: Mapping[str, Any]) -> StructureView:
         source=one_line(structure.get("source")),
         lien_source=one_line(structure.get("lien_source")),
         date_maj=one_line(structure.get("date_maj")),
-        imported_at=one_line((structure.get("import") or {}).get("imported_at")),
+        imported_at=one_line(last_import.get("imported_at")),
+        import_path=one_line(last_import.get("path")),
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from store.notes import NoteMark
     from store.search import Hit
+    from store.views import StructureView
 
     from .screens.settings import Settings
 
@@ -29,7 +30,7 @@ class DetailReady(Message):
     """The highlighted structure, read from the store (None when it vanished)."""
 
     structure_id: str
-    structure: dict[str, Any] | None
+    structure: StructureView | None  # built in the worker, off the UI thread
 
 
 @dataclass

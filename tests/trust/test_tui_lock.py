@@ -135,7 +135,7 @@ async def test_favourite_and_settings_wait_for_the_lock(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_centre(pilot)
         screen = main_screen(pilot)
-        structure_id = screen.current["id"] if screen.current else ""
+        structure_id = screen.current.view.id if screen.current else ""
         locker = hold_lock(db)
         try:
             await pilot.press("f")

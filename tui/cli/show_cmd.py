@@ -77,13 +77,12 @@ def render_text(s: dict[str, Any], now: dt.datetime | None = None) -> list[str]:
         for note in view.notes:
             who = f" ({note.author})" if note.author else ""
             lines.append(f"  {note.created_at}{who} : {note.text}")
-    source = s.get("import") or {}
     lines.append("")
     lines.append(
         f"Source : {view.source or 'inconnue'}"
-        + (f" — {clean_display(source['path'])}" if source.get("path") else "")
+        + (f" — {view.import_path}" if view.import_path else "")
     )
-    what, when = dates.last_known(s.get("date_maj"), source.get("imported_at"))
+    what, when = view.last_known()
     if when is not None:
         lines.append(f"Données : {what} le {when.strftime('%d/%m/%Y')}")
         if dates.is_stale(when, now.date()):

@@ -28,6 +28,7 @@ from ..widgets.toggle import StateCheckbox
 
 if TYPE_CHECKING:
     from store.communes import Commune
+    from store.views import StructureView
 
     from ..app import AiguillageApp
 
@@ -60,6 +61,14 @@ def thematique_options() -> list[tuple[str, str]]:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """The structure the detail shows, as read, and its distance when it was shown."""
+
+    view: StructureView
+    distance_km: float | None
+
+
+@dataclass(frozen=True)
 class SearchRequest:
     serial: int
     query: str
@@ -82,7 +91,7 @@ class MainScreen(Screen[None]):
         self._serial = 0
         self._distances: dict[str, float | None] = {}
         # The structure the detail pane shows (or is loading): what `n`, `p`, `f` act on.
-        self.current: dict[str, Any] | None = None
+        self.current: Shown | None = None
         self.shown_id: str | None = None
         self._orientation: Any = None  # the orientation view, kept with what was typed
         self.last_fiche: Path | None = None
@@ -243,7 +252,7 @@ class MainScreen(Screen[None]):
             )
         elif highlighted != self.shown_id or (
             self.current is not None
-            and self.current.get("distance_km") != self._distances.get(highlighted)
+            and self.current.distance_km != self._distances.get(highlighted)
         ):
             self.load_detail(highlighted)
 
@@ -275,11 +284,13 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="detail")
     def _read_detail(self, structure_id: str) -> None:
         from store.queries import get_structure
+        from store.views import structure_view
 
         worker = get_current_worker()
         structure = get_structure(thread_store(self.aig.db_path).conn, structure_id)
+        view = structure_view(structure) if structure is not None else None
         if not worker.is_cancelled:
-            self.post_message(DetailReady(structure_id, structure))
+            self.post_message(DetailReady(structure_id, view))
 
     def on_detail_ready(self, message: DetailReady) -> None:
         if message.structure_id != self.shown_id:
@@ -289,10 +300,10 @@ class MainScreen(Screen[None]):
             self.current = None
             pane.show_message("Cette structure n'est plus dans la base.")
             return
-        structure = dict(message.structure)
-        structure["distance_km"] = self._distances.get(message.structure_id)
-        self.current = structure
-        pane.show_structure(structure, now=self.aig.now(), distance_km=structure["distance_km"])
+        self.current = Shown(message.structure, self._distances.get(message.structure_id))
+        pane.show_structure(
+            self.current.view, now=self.aig.now(), distance_km=self.current.distance_km
+        )
 
     def reload_detail(self) -> None:
         if self.shown_id:
@@ -363,22 +374,23 @@ class MainScreen(Screen[None]):
             self.notify("La base se prépare, un instant…", severity="warning")
         return bool(self.aig.store_ready)
 
-    def target(self) -> dict[str, Any] | None:
+    def target(self) -> StructureView | None:
         """The structure the detail shows — the highlighted row, unless one was opened from
         the palette or the notes — read now if its worker is not done yet."""
         if self.shown_id is None:
             return None
-        if self.current is None or self.current.get("id") != self.shown_id:
+        if self.current is None or self.current.view.id != self.shown_id:
             from store.queries import get_structure
+            from store.views import structure_view
 
             structure = get_structure(self.aig.store.conn, self.shown_id)
             if structure is None:
                 return None
-            structure["distance_km"] = self._distances.get(self.shown_id)
-            self.current = structure
-        return self.current
+            distance = self._distances.get(self.shown_id)
+            self.current = Shown(structure_view(structure), distance)
+        return self.current.view
 
-    def _need_current(self) -> dict[str, Any] | None:
+    def _need_current(self) -> StructureView | None:
         structure = self.target()
         if structure is None:
             self.notify("Choisissez d'abord une structure dans la liste.", severity="warning")
@@ -390,13 +402,13 @@ class MainScreen(Screen[None]):
             return
         from .note_editor import open_new_note
 
-        open_new_note(self.app, structure["id"], one_line(structure.get("nom")), self.reload_detail)
+        open_new_note(self.app, structure.id, structure.nom, self.reload_detail)
 
     def action_favorite(self) -> None:
         structure = self._need_current()
         if structure is None:
             return
-        self.write_favorite(structure["id"])
+        self.write_favorite(structure.id)
 
     @work(thread=True, group="favorite")
     def write_favorite(self, structure_id: str) -> None:
@@ -437,7 +449,7 @@ class MainScreen(Screen[None]):
             self,
             self.aig.store,
             FicheRequest(
-                structure_ids=(structure["id"],),
+                structure_ids=(structure.id,),
                 kinds=(kind,) if isinstance(kind, str) else (),
                 thematiques=(them,) if isinstance(them, str) else (),
             ),

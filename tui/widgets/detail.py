@@ -62,12 +62,6 @@ def _field(text: Text, label: str, value: str | None) -> None:
         text.append("\n")
 
 
-def last_update(structure: Mapping[str, Any]) -> tuple[str, dt.date | None]:
-    """The date the data was last known right: its own date, else the import date."""
-    imported = (structure.get("import") or {}).get("imported_at")
-    return dates.last_known(structure.get("date_maj"), imported)
-
-
 def hours_section(text: Text, view: StructureView, now: dt.datetime) -> None:
     if not view.horaires:
         text.append("Horaires : ", style="bold")
@@ -160,7 +154,6 @@ def render_structure(
 
     return render_view(
         structure_view(structure),
-        structure,
         now=now,
         distance_km=distance_km,
         description=description,
@@ -169,7 +162,6 @@ def render_structure(
 
 def render_view(
     view: StructureView,
-    structure: Mapping[str, Any],
     *,
     now: dt.datetime,
     distance_km: float | None = None,
@@ -204,19 +196,17 @@ def render_view(
         text.append(f"\nServices ({len(view.services)})\n", style="bold underline")
         for service in view.services:
             _service(text, service, view, now)
-    _source(text, structure, view, now)
+    _source(text, view, now)
     if description and view.description:
         text.append("\nPrésentation\n", style="bold underline")
         text.append(view.description + "\n")
     return text
 
 
-def _source(
-    text: Text, structure: Mapping[str, Any], view: StructureView, now: dt.datetime
-) -> None:
+def _source(text: Text, view: StructureView, now: dt.datetime) -> None:
     text.append("\nSource : ", style="bold")
     text.append(view.source or "inconnue")
-    what, when = last_update(structure)
+    what, when = view.last_known()
     if when is not None:
         text.append(f" · {what} le {when.strftime('%d/%m/%Y')}")
         if dates.is_stale(when, now.date()):
@@ -260,13 +250,10 @@ class DetailPane(VerticalScroll, can_focus=True):
         yield title
 
     def show_structure(
-        self, structure: Mapping[str, Any], *, now: dt.datetime, distance_km: float | None
+        self, view: StructureView, *, now: dt.datetime, distance_km: float | None
     ) -> None:
-        from store.views import structure_view
-
-        view = structure_view(structure)
         self.query_one("#detail-body", Static).update(
-            render_view(view, structure, now=now, distance_km=distance_km, description=False)
+            render_view(view, now=now, distance_km=distance_km, description=False)
         )
         self._presentation(view.description_markdown)
         self.scroll_home(animate=False)
