@@ -340,8 +340,11 @@ def search(
     favorites: bool = False,
     include_absent: bool = False,
     direct_only: bool = False,
+    with_sources: bool = False,
 ) -> list[Hit]:
-    """Structures matching `query`, best first (by relevance, then distance when `near`).
+    """Structures matching `query`, best first (by relevance, then distance when `near`), each
+    place once. `with_sources` fills `sources` and `same_place` (two more queries: the command
+    line asks for them, a keystroke does not).
 
     `direct_only`: only structures a person can approach herself (not every service of
     theirs reserved to orientations by a professional)."""
@@ -390,10 +393,12 @@ def search(
     for hit in hits:
         hit.place, hit.receives_public = places[hit.id].place, places[hit.id].receives_public
     _sort(hits, near)
-    return one_row_per_place(conn, hits, limit)
+    return one_row_per_place(conn, hits, limit, with_sources=with_sources)
 
 
-def one_row_per_place(conn: sqlite3.Connection, hits: list[Hit], limit: int) -> list[Hit]:
+def one_row_per_place(
+    conn: sqlite3.Connection, hits: list[Hit], limit: int, *, with_sources: bool = True
+) -> list[Hit]:
     """The best `limit` hits, each place once (its best-ranked record), with its sources."""
     kept: list[Hit] = []
     seen: set[str] = set()
@@ -405,6 +410,8 @@ def one_row_per_place(conn: sqlite3.Connection, hits: list[Hit], limit: int) -> 
         kept.append(hit)
         if len(kept) >= limit:
             break
+    if not with_sources:
+        return kept
     members = members_of(conn, {h.place for h in kept if h.place})
     marks = ",".join("?" * len(kept))
     own = dict(

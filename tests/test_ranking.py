@@ -153,7 +153,7 @@ def test_one_place_from_two_sources_is_one_row_with_its_sources_and_notes(melun:
     assert [n["text"] for n in shown["notes"]] == ["Permanence le mardi (note fictive)."]
     assert shown["sources"] == cidff[0].sources
     assert [m["id"] for m in shown["same_place"]] == [other]
-    hits = search(melun.conn, "cidff brie", near=result.location)
+    hits = search(melun.conn, "cidff brie", near=result.location, with_sources=True)
     assert len([h for h in hits if "Brie" in h.nom]) == 1
     assert hits[0].sources == ["data-inclusion:dora", "data-inclusion:emplois-de-linclusion"]
 

@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
             kind=check_kind(args.kind),
             thematique=args.thematique,
             direct_only=args.direct_only,
+            with_sources=True,
         )
     if args.json:
         say_json({"query": args.query, "results": [h.as_json() for h in hits]})
