@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -17,10 +17,13 @@ from store.search import search
 from .stores import thread_store
 from .widgets.detail import one_line
 
+if TYPE_CHECKING:
+    from .screens.main import MainScreen
+
 LIMIT = 12
 
 
-def _main_screen(provider: Provider) -> Any:
+def _main_screen(provider: Provider) -> MainScreen | None:
     from .screens.main import MainScreen
 
     screen = provider.app.screen_stack[0] if provider.app.screen_stack else None

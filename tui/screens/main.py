@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from store.views import StructureView
 
     from ..app import AiguillageApp
+    from .orientation import OrientationScreen
 
 # Start-up: what only a search, a detail or another screen needs is imported there, on first
 # use (the search core, communes, notes, the fiche, the other screens), so that the first
@@ -93,7 +94,7 @@ class MainScreen(Screen[None]):
         # The structure the detail pane shows (or is loading): what `n`, `p`, `f` act on.
         self.current: Shown | None = None
         self.shown_id: str | None = None
-        self._orientation: Any = None  # the orientation view, kept with what was typed
+        self._orientation: OrientationScreen | None = None  # kept with what was typed
         self.last_fiche: Path | None = None
         self._notice = ""  # shown once before the next results count
 
