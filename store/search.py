@@ -24,6 +24,7 @@ from .communes import Commune, haversine_km
 from .db import Connection
 from .places import members_of, places_of
 from .queries import DIRECT_ACCESS_SQL
+from .reach import reach_of
 from .text import normalize, tokens
 
 MAX_CANDIDATES = 300  # rows read per candidate pass
@@ -136,6 +137,10 @@ class Hit:
     score: float
     distance_km: float | None = None
     same_departement: bool = False
+    # Near a place: within its reach (store/reach.py), or, without coordinates, in its
+    # département. Matches within reach come before matches beyond it.
+    in_reach: bool = False
+    strict: bool = True  # every typed word matched (not the relaxed query)
     extra: dict[str, object] = field(default_factory=dict)
     receives_public: bool = True  # False: a head office or administrative address
     place: str = ""  # shared by every record of the same place (store/places.py)
@@ -388,7 +393,8 @@ def search(
             matches.append(_relaxed(groups))
     # Places are read for the best hits only (a keystroke must stay cheap): being a head
     # office only moves a hit down, and a place's other records rank near it.
-    hits = _rank(rows, words, vocab, 2 * limit + 10, near)
+    reach_km = reach_of(conn, near).km if near is not None else None
+    hits = _rank(rows, words, vocab, 2 * limit + 10, near, reach_km)
     places = places_of(conn, [h.id for h in hits])
     for hit in hits:
         hit.place, hit.receives_public = places[hit.id].place, places[hit.id].receives_public
@@ -471,9 +477,9 @@ def _rank(
     vocab: Vocabulary,
     limit: int,
     near: Commune | None,
+    reach_km: float | None = None,
 ) -> list[Hit]:
-    """Hits best first. Near a place, the good matches (within GOOD_MATCH points of the best)
-    come nearest first; head offices after the places that receive the public."""
+    """Hits best first (see `_sort`)."""
     typed = " ".join(words)
     # Small words weigh little: "mairie de plaisir" is about "mairie" and "plaisir".
     weights = [0.2 if (w in STOPWORDS and len(words) > 1) else 1.0 for w in words]
@@ -496,22 +502,51 @@ def _rank(
         cover /= total
         closeness = fuzz.ratio(typed, name) / 100.0
         score = 70.0 * cover + 20.0 * pass_weight + 10.0 * closeness
-        hits.append(Hit(sid, nom, kind, commune, cp, dep, lat, lon, hours, bool(absent), score))
+        hits.append(
+            Hit(
+                sid,
+                nom,
+                kind,
+                commune,
+                cp,
+                dep,
+                lat,
+                lon,
+                hours,
+                bool(absent),
+                score,
+                strict=pass_weight > 0,
+            )
+        )
     if near is not None:
-        _add_distances(hits, near)
+        _add_distances(hits, near, reach_km)
     _sort(hits, near)
     return hits[:limit]
 
 
 def _sort(hits: list[Hit], near: Commune | None) -> None:
+    """Best first. Without a place: by score band, places receiving the public before head
+    offices. Near a place, in this order:
+    1. the good matches (within GOOD_MATCH points of the best) within reach, nearest first;
+    2. the other matches of every typed word within reach (in the services' text: « écrivain
+       public » offered by a centre social), by score band then distance;
+    3. good matches beyond reach, nearest first (they say their distance);
+    4. the rest, by score band then distance.
+    """
     if not hits:
         return
     if near is not None:
         good = max(h.score for h in hits) - GOOD_MATCH
+
+        def tier(h: Hit) -> int:
+            if h.in_reach and h.strict:
+                return 0 if h.score >= good else 1
+            return 2 if h.score >= good else 3
+
         hits.sort(
             key=lambda h: (
-                h.score < good,
-                -(h.score // 10) if h.score < good else 0.0,
+                tier(h),
+                -(h.score // 10) if tier(h) in (1, 3) else 0.0,
                 not h.receives_public,
                 _distance_key(h),
                 -h.score,
@@ -536,13 +571,17 @@ def _distance_key(hit: Hit) -> float:
     return 500.0 if hit.same_departement else 10_000.0
 
 
-def _add_distances(hits: list[Hit], near: Commune) -> None:
+def _add_distances(hits: list[Hit], near: Commune, reach_km: float | None = None) -> None:
     lat, lon = near.lat, near.lon
     for hit in hits:
         hit_lat, hit_lon = hit.latitude, hit.longitude
         if lat is not None and lon is not None and hit_lat is not None and hit_lon is not None:
             hit.distance_km = haversine_km(lat, lon, hit_lat, hit_lon)
         hit.same_departement = bool(hit.departement) and hit.departement == near.dep
+        if hit.distance_km is not None:
+            hit.in_reach = reach_km is None or hit.distance_km <= reach_km
+        else:
+            hit.in_reach = hit.same_departement
 
 
 def _browse(
