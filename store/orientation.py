@@ -40,6 +40,7 @@ from .queries import directly_reachable
 from .reach import RURAL_KM, Reach, reach_of
 from .text import normalize
 from .vocab.thematiques import label as theme_label
+from .zones import combined as combined_zones
 from .zones import eligible as zone_eligible
 
 FIRST_CLASS = frozenset({"pimms", "france-services", "ecrivain-public", "epicerie-solidaire"})
@@ -222,11 +223,18 @@ def format_km(km: float) -> str:
 
 
 def missing_text(
-    need: Need, reach_km: float, place: Commune, lines: Sequence[LineAnswer] = ()
+    need: Need,
+    reach_km: float,
+    place: Commune,
+    lines: Sequence[LineAnswer] = (),
+    outside_zone: bool = False,
 ) -> str:
     """What is missing within reach. With national lines (an urgent need is never answered
-    « Aucune structure »), the lines above come first."""
+    « Aucune structure »), the lines above come first. `outside_zone`: some are known within
+    reach, but their zone of eligibility leaves the place out (they are not an answer)."""
     where = f"connue à moins de {reach_km:.0f} km de {place.nom}"
+    if outside_zone:
+        where += " dont la zone d'éligibilité couvre ce lieu"
     if lines:
         return f"Pas de structure « {need.label} » {where} : {call_above(lines)}."
     return f"Aucune structure « {need.label} » {where}."
@@ -635,15 +643,13 @@ def _zone_codes(value: str | None) -> list[str]:
 def _eligibility(
     zones: list[list[str]], intervention: list[str], place: Commune | None
 ) -> bool | None:
-    """True inside a stated zone, False outside every one, None when nothing is stated."""
+    """True inside a service's stated zone, False only when every stated zone is known to
+    leave the place out, None (cannot say) otherwise."""
     if place is None:
         return None
     stated = [z for z in zones if z]
     if stated:
-        answers = [zone_eligible(zone, place.insee, place.dep) for zone in stated]
-        if any(answers):
-            return True
-        return None if all(a is None for a in answers) else False
+        return combined_zones(zone_eligible(zone, place.insee, place.dep) for zone in stated)
     place_name = normalize(place.nom)
     texts = [normalize(t) for t in intervention if t]
     if texts and place_name:
@@ -928,14 +934,16 @@ def orient(
             group.suggestions.append(suggestion)
             shown[key] = suggestion
         if place is not None and reach is not None:
-            answered = any(c.kind_fit >= MAIN_KIND for c in chosen) or any(
-                _answers(s, n) for s in group.see_above
-            )
+            # A structure outside its zone of eligibility is not an answer (the person
+            # cannot go there): it may follow the fallbacks, as « Autres pistes ».
+            answered = any(c.kind_fit >= MAIN_KIND and not c.outside_zone for c in chosen)
+            answered = answered or any(_answers(s, n) for s in group.see_above)
             if not answered:
                 # "Call the number above" only for an urgent need: SOS loyers impayés does
                 # not answer a job loss said in the same sentence.
                 lines = result.lines if result.urgent else ()
-                group.missing = missing_text(n, reach.km, place, lines)
+                outside = any(c.kind_fit >= MAIN_KIND and c.outside_zone for c in chosen)
+                group.missing = missing_text(n, reach.km, place, lines, outside)
                 group.fallbacks = _fallbacks(conn, n, place, now, shown, group)
         result.groups.append(group)
     return result
@@ -980,10 +988,21 @@ def _fallbacks(
     place_of = places_of(conn, list(rows))
     services = _services_info(conn, list(rows))
     chosen: list[tuple[_Candidate, str]] = []
+    moved: list[Suggestion] = []
     for c, why in found:
         if c.structure_id not in rows:
             continue
         c.row, c.place = rows[c.structure_id], place_of[c.structure_id]
+        own = shown.get(c.place.place)
+        if own is not None and own in group.suggestions:
+            # Already a weaker fit of this group, printed below the fallbacks (« Autres
+            # pistes »): it moves up as the fallback it is, never « voir plus haut ».
+            group.suggestions.remove(own)
+            own.fallback = True
+            if why not in own.reasons:
+                own.reasons.insert(1, why)
+            moved.append(own)
+            continue
         if c.place.place in shown:
             if shown[c.place.place] not in group.see_above:
                 group.see_above.append(shown[c.place.place])
@@ -997,12 +1016,15 @@ def _fallbacks(
             c.reasons.insert(1, why)
         chosen.append((c, why))
     members = members_of(conn, {c.place.place for c, _ in chosen if c.place})
-    suggestions = []
+    suggestions = list(moved)
     for c, _ in chosen:
         key = c.place.place if c.place else c.structure_id
         suggestion = _suggestion(c, need, members.get(key, []), True)
         shown[key] = suggestion
         suggestions.append(suggestion)
+    # In the order they were looked for: the mairie, then the France Services.
+    rank = {c.structure_id: i for i, (c, _) in enumerate(found)}
+    suggestions.sort(key=lambda s: min((rank[i] for i in s.place_ids if i in rank), default=0))
     return suggestions
 
 

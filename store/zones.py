@@ -67,14 +67,22 @@ def covers(code: str, insee: str | None, departement: str | None) -> bool | None
 
 
 def eligible(codes: Iterable[str], insee: str | None, departement: str | None) -> bool | None:
-    """True when a code covers the place, False when none does, None when nothing checkable
-    is stated."""
+    """True when a code covers the place; False only when every code is known not to;
+    None (cannot say) when nothing is stated or a code cannot be checked (an unknown EPCI
+    may well cover the place)."""
     stated = [c for c in codes if c and c.strip()]
     if not stated:
         return None
-    answers = [covers(code, insee, departement) for code in stated]
-    if any(answers):
-        return True
-    if all(answer is None for answer in answers):
-        return None
-    return False
+    return combined(covers(code, insee, departement) for code in stated)
+
+
+def combined(answers: Iterable[bool | None]) -> bool | None:
+    """Whether a union of zones covers the place: yes when one does, no only when every one
+    is known not to, else cannot say."""
+    found: bool | None = False
+    for answer in answers:
+        if answer:
+            return True
+        if answer is None:
+            found = None
+    return found
