@@ -68,7 +68,11 @@ def test_outside_its_zone_of_eligibility_ranks_lower(loaded: Store) -> None:
     result = orient(loaded.conn, "colis alimentaire", "31000", now=TUESDAY_10)
     restos = next(s for s in result.suggestions if s.nom.startswith("Restos"))
     assert "hors de sa zone d'éligibilité" in restos.reasons
-    assert names(result)[0] == "Épicerie solidaire La Fourmi (fictif)"
+    shown = names(result)
+    assert shown.index("Épicerie solidaire La Fourmi (fictif)") < shown.index(restos.nom)
+    # Outside its zone is no answer: what is missing is said (the épicerie is a weaker fit).
+    assert result.groups[0].missing is not None
+    assert "zone d'éligibilité" in result.groups[0].missing
 
 
 def test_old_data_is_flagged(loaded: Store) -> None:
