@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from store.db import Store
 from store.models import ServiceRecord, StructureRecord
@@ -142,6 +142,17 @@ def make_app(tui_db: Path):
         return AiguillageApp(tui_db, now=lambda: NOW, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots: text cursors do not blink, so what is captured does not depend on when
+    (a blinking cursor is drawn or not every half second). Set on the classes before any
+    widget is mounted: the blink timer starts paused and the cursor of a focused field is
+    always drawn."""
+    if "snap_compare" in request.fixturenames:
+        monkeypatch.setattr(Input, "cursor_blink", False)
+        monkeypatch.setattr(TextArea, "cursor_blink", False)
 
 
 # -- pilot helpers --------------------------------------------------------------------------
