@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 # save(conn, text, shared): shared notes go to the team folder (store/team.py).
-SaveOperation = Callable[[sqlite3.Connection, str, bool], Any]
+SaveOperation = Callable[[sqlite3.Connection, str, bool], object]
 
 
 @dataclass
