@@ -2,8 +2,10 @@
 
 The caller owns the transaction (`Store.transaction()`): a file lands whole or not at all.
 
-Records arrive as a stream and are written in batches (`RecordWriter`), so memory stays flat
-on a national file. A record may carry only part of a structure (`StructureRecord`):
+Records arrive as a stream and are written in batches (`RecordWriter`). What the import
+must remember of each structure (met, added or updated, fields taken, services to rebuild)
+lives in temporary tables of the connection, not in Python: the writer's memory is bounded
+by a batch, not by the file. A record may carry only part of a structure (`StructureRecord`):
 - `services_complete=False` (a file of structures alone): stored services are kept, the
   record's own are upserted;
 - `structure_fields=False` (a services file naming its structure): the structure row is not
@@ -56,7 +58,38 @@ DERIVED = "+"
 # mairie) and no importer said more: its services' thématiques, however they arrive, may.
 KIND_OPEN = "?"
 
+# Up to this many structures to rebuild are looked up by id; more, by one pass over the store.
+FEW_TO_REBUILD = 5000
+# Structures rebuilt (index, tags, thématiques) together.
+REBUILD_CHUNK = 500
+
+# Page cache of the temporary tables holding the import's state (spilled to a file beyond).
+STATE_CACHE_KIB = 16 * 1024
+
 UNCHANGED, UPDATED, ADDED = 0, 1, 2
+
+# What the import knows of each structure it met, and the services given for the structures
+# whose stored services it replaces: in the connection's temporary database (a file spilled
+# from a bounded page cache), dropped at the end; created in the import's transaction, so
+# a failed import rolls them back with the rest.
+_STATE_TABLES = (
+    "CREATE TEMP TABLE import_seen (id TEXT PRIMARY KEY, status INTEGER NOT NULL,"
+    " fielded INTEGER NOT NULL, complete INTEGER NOT NULL, dirty INTEGER NOT NULL)"
+    " WITHOUT ROWID",
+    "CREATE TEMP TABLE import_seen_services (id TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TEMP TABLE import_gone (id TEXT NOT NULL)",
+)
+_STATE_TABLE_NAMES = ("import_seen", "import_seen_services", "import_gone")
+
+
+@dataclass(slots=True)
+class _Seen:
+    """One structure met by this import (a row of `temp.import_seen`)."""
+
+    status: int  # UNCHANGED / UPDATED / ADDED
+    fielded: bool = False  # its fields were taken in this import
+    complete: bool = False  # stored, and this import carries all its services
+    dirty: bool = False  # index, tags and derived thématiques to rebuild
 
 
 @dataclass
@@ -266,12 +299,11 @@ class RecordWriter:
         self.import_id = cursor.lastrowid
         self.done = 0  # records received
         self.sources: set[str] = set()
-        self.status: dict[str, int] = {}  # structure id -> UNCHANGED / UPDATED / ADDED
-        self.fielded: set[str] = set()  # structures whose fields were taken in this import
-        self.complete: set[str] = set()  # stored structures whose services this import carries
-        self.seen_services: set[str] = set()  # services given for the `complete` structures
-        self.dirty: set[str] = set()  # index, tags and derived thématiques to rebuild
         self.pending: list[StructureRecord] = []  # services of a structure not met yet
+        for name in _STATE_TABLE_NAMES:
+            conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        for statement in _STATE_TABLES:
+            conn.execute(statement)
         self._settings = _bulk_settings(conn)
 
     def __enter__(self) -> RecordWriter:
@@ -283,22 +315,52 @@ class RecordWriter:
 
     # -- counting ---------------------------------------------------------------------------
 
-    def _mark(self, sid: str, state: int) -> None:
-        before = self.status.get(sid)
-        if before is not None and before >= state:
-            return
-        self.status[sid] = state
+    def _mark(self, seen: dict[str, _Seen], sid: str, status: int) -> _Seen:
+        """Raise a structure's status (counted once, at its highest) in the batch's `seen`."""
+        state = seen.get(sid)
+        if state is None:
+            state = seen[sid] = _Seen(status)
+            before = None
+        elif state.status >= status:
+            return state
+        else:
+            before, state.status = state.status, status
         report = self.report
         if before == UNCHANGED:
             report.unchanged -= 1
         elif before == UPDATED:
             report.updated -= 1
-        if state == ADDED:
+        if status == ADDED:
             report.added += 1
-        elif state == UPDATED:
+        elif status == UPDATED:
             report.updated += 1
         else:
             report.unchanged += 1
+        return state
+
+    def _seen(self, ids: Sequence[str]) -> dict[str, _Seen]:
+        """What this import already knows of the given structures (those it met)."""
+        found: dict[str, _Seen] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for sid, status, fielded, complete, dirty in self.conn.execute(
+                "SELECT id, status, fielded, complete, dirty FROM temp.import_seen"
+                f" WHERE id IN ({marks})",
+                chunk,
+            ):
+                found[sid] = _Seen(status, bool(fielded), bool(complete), bool(dirty))
+        return found
+
+    def _remember(self, seen: dict[str, _Seen], service_ids: list[str]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO temp.import_seen(id, status, fielded, complete, dirty)"
+            " VALUES (?,?,?,?,?)",
+            [(sid, s.status, s.fielded, s.complete, s.dirty) for sid, s in seen.items()],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.import_seen_services(id) VALUES (?)",
+            [(vid,) for vid in service_ids],
+        )
 
     # -- one batch --------------------------------------------------------------------------
 
@@ -308,18 +370,23 @@ class RecordWriter:
             groups.setdefault(record_id(record), []).append(record)
             if not final:
                 self.done += 1
-        previous = self._previous([sid for sid in groups if sid not in self.fielded])
+        seen = self._seen(list(groups))
+        previous = self._previous(
+            [sid for sid in groups if sid not in seen or not seen[sid].fielded]
+        )
         added: list[dict[str, object]] = []
         changed: list[dict[str, object]] = []
         unchanged: list[str] = []
         services: list[dict[str, object]] = []  # of the structures already stored
         new_services: list[dict[str, object]] = []  # of the structures added now
+        complete_services: list[str] = []  # given for structures whose services they replace
         for sid, group in groups.items():
             prev = previous.get(sid)
+            met = seen.get(sid)
             fields = None
-            if sid not in self.fielded:
+            if met is None or not met.fielded:
                 fields = next((r for r in group if r.structure_fields), None)
-            if fields is None and prev is None and sid not in self.status:
+            if fields is None and prev is None and met is None:
                 if final:
                     self._reject_orphans(group)
                 else:
@@ -329,34 +396,34 @@ class RecordWriter:
             rows = _service_rows(_merged_services(group), sid)
             self.report.services += len(rows)
             if fields is not None:
-                self.fielded.add(sid)
                 row = _structure_row(fields, sid)
                 row["import_id"] = self.import_id
                 row["absent"] = 0
-                if prev is None and sid not in self.status:
+                if prev is None and met is None:
                     added.append(row)
                     new_services.extend(rows)
-                    self._mark(sid, ADDED)
-                    self.dirty.add(sid)
+                    state = self._mark(seen, sid, ADDED)
+                    state.fielded = state.dirty = True
                     continue
                 if prev is not None and (prev[1] != row["content_hash"] or prev[2]):
                     changed.append(row)
-                    self._mark(sid, UPDATED)
-                    self.dirty.add(sid)
+                    state = self._mark(seen, sid, UPDATED)
+                    state.dirty = True
                 else:
                     unchanged.append(sid)
-                    self._mark(sid, UNCHANGED)
+                    state = self._mark(seen, sid, UNCHANGED)
+                state.fielded = True
             else:
-                self._mark(sid, UNCHANGED)
-            if self.status[sid] != ADDED and any(r.services_complete for r in group):
-                self.complete.add(sid)
-                self.seen_services.update(str(r["id"]) for r in rows)
+                state = self._mark(seen, sid, UNCHANGED)
+            if state.status != ADDED and any(r.services_complete for r in group):
+                state.complete = True
+                complete_services.extend(str(r["id"]) for r in rows)
             services.extend(rows)
         self._write_structures(added, changed, unchanged)
         _insert_many(self.conn, "services", new_services, verb="INSERT OR REPLACE")
         for sid in self._upsert_services(services):
-            self._mark(sid, UPDATED)
-            self.dirty.add(sid)
+            self._mark(seen, sid, UPDATED).dirty = True
+        self._remember(seen, complete_services)
 
     def _previous(self, ids: Sequence[str]) -> dict[str, tuple[int, str | None, int]]:
         found: dict[str, tuple[int, str | None, int]] = {}
@@ -424,9 +491,9 @@ class RecordWriter:
             self.write(batch, final=True)
         self._drop_missing_services()
         if self.complete_sources:
-            _retire(conn, self._gone(), report)
-        self._rebuild(sorted(self.dirty))
-        if self.dirty or report.removed:
+            self._retire_gone()
+        rebuilt = self._rebuild()
+        if rebuilt or report.removed:
             refresh_terms(conn)
         conn.execute(
             "UPDATE sources SET name = ?, added = ?, updated = ?, unchanged = ?, rejected = ?,"
@@ -442,54 +509,68 @@ class RecordWriter:
                 self.import_id,
             ),
         )
+        for name in _STATE_TABLE_NAMES:
+            conn.execute(f"DROP TABLE temp.{name}")
         return report
 
     def _drop_missing_services(self) -> None:
-        """Services of a complete structure that this import did not give again."""
-        for chunk in _chunks(sorted(self.complete)):
-            marks = ",".join("?" * len(chunk))
-            gone = [
-                (vid, sid)
-                for vid, sid in self.conn.execute(
-                    f"SELECT id, structure_id FROM services WHERE structure_id IN ({marks})",
-                    chunk,
-                )
-                if vid not in self.seen_services
-            ]
-            self.conn.executemany("DELETE FROM services WHERE id = ?", [(v,) for v, _ in gone])
-            for _, sid in gone:
-                self._mark(sid, UPDATED)
-                self.dirty.add(sid)
+        """Services of a complete structure that this import did not give again: deleted,
+        and their structure counted as updated."""
+        missing = (
+            "SELECT 1 FROM services v WHERE v.structure_id = import_seen.id"
+            " AND v.id NOT IN (SELECT id FROM temp.import_seen_services)"
+        )
+        # A complete structure is never one added by this import; an updated one is dirty.
+        raised = self.conn.execute(
+            f"UPDATE temp.import_seen SET status = {UPDATED}, dirty = 1"
+            f" WHERE complete AND status = {UNCHANGED} AND EXISTS ({missing})"
+        ).rowcount
+        self.report.unchanged -= raised
+        self.report.updated += raised
+        self.conn.execute(
+            "DELETE FROM services WHERE structure_id IN"
+            " (SELECT id FROM temp.import_seen WHERE complete)"
+            " AND id NOT IN (SELECT id FROM temp.import_seen_services)"
+        )
 
-    def _gone(self) -> list[str]:
-        gone: list[str] = []
+    def _retire_gone(self) -> None:
+        """Structures of the sources of this file that it did not give again."""
+        conn = self.conn
         for source in sorted(self.sources):
-            gone += [
-                sid
-                for (sid,) in self.conn.execute(
-                    "SELECT id FROM structures WHERE source = ? AND import_id IS NOT ?",
-                    (source, self.import_id),
-                )
-                if sid not in self.status
-            ]
-        return gone
+            conn.execute(
+                "INSERT INTO temp.import_gone(id) SELECT id FROM structures"
+                " WHERE source = ? AND import_id IS NOT ?"
+                " AND id NOT IN (SELECT id FROM temp.import_seen)",
+                (source, self.import_id),
+            )
+        last = 0
+        while chunk := conn.execute(
+            "SELECT rowid, id FROM temp.import_gone WHERE rowid > ? ORDER BY rowid LIMIT 500",
+            (last,),
+        ).fetchall():
+            last = chunk[-1][0]
+            _retire(conn, [sid for _, sid in chunk], self.report)
 
-    def _rebuild(self, ids: Sequence[str]) -> None:
-        """Derived thématiques, search index rows and tags of the structures that changed.
+    def _rebuild(self) -> bool:
+        """Derived thématiques, search index rows and tags of the structures that changed;
+        whether there were any.
 
         In the order of their rowid: FTS5 keeps writing into its in-memory segment as long
         as rowids grow (a smaller rowid flushes it), and `INSERT OR REPLACE` deletes then
         inserts each row under the same rowid.
         """
         conn = self.conn
-        for chunk in _chunks(self._by_rowid(ids)):
+        rebuilt = False
+        for chunk in self._dirty_by_rowid():
+            rebuilt = True
+            added_nums = {num for num, status in chunk if status == ADDED}
             marks = ",".join("?" * len(chunk))
             structures = [
                 dict(zip(_REBUILD_COLUMNS, r, strict=True))
                 for r in conn.execute(
                     f"SELECT {', '.join(_REBUILD_COLUMNS)} FROM structures "
                     f"WHERE num IN ({marks}) ORDER BY num",
-                    chunk,
+                    [num for num, _ in chunk],
                 )
             ]
             services: dict[str, list[dict[str, object]]] = {}
@@ -523,7 +604,7 @@ class RecordWriter:
                 ],
             )
             for added in (True, False):  # new structures have no tags to compare with
-                part = [s for s in structures if (self.status.get(str(s["id"])) == ADDED) == added]
+                part = [s for s in structures if (s["num"] in added_nums) == added]
                 tag_rows(
                     conn,
                     part,
@@ -531,23 +612,32 @@ class RecordWriter:
                     replace=not added,
                 )
             place_structures(conn, [str(s["id"]) for s in structures])
+        return rebuilt
 
-    def _by_rowid(self, ids: Sequence[str]) -> list[int]:
-        """The rowids (`num`) of the given structures, in increasing order."""
-        wanted = set(ids)
-        if len(wanted) > 5000:  # a large share of the store: one pass over the id index
-            rows = self.conn.execute("SELECT id, num FROM structures")
-            return sorted(num for sid, num in rows if sid in wanted)
-        nums: list[int] = []
-        for chunk in _chunks(list(wanted)):
-            marks = ",".join("?" * len(chunk))
-            nums += [
-                num
-                for (num,) in self.conn.execute(
-                    f"SELECT num FROM structures WHERE id IN ({marks})", chunk
-                )
-            ]
-        return sorted(nums)
+    def _dirty_by_rowid(self) -> Iterator[list[tuple[int, int]]]:
+        """(rowid, status) of the structures to rebuild, by increasing rowid, in chunks.
+
+        A few: read at once. Many: one pass over the structures in rowid order (CROSS JOIN
+        keeps `structures` the outer loop), resumed after the last rowid of each chunk; the
+        rebuild writes to `structures` between two chunks, never under an open cursor."""
+        conn, size = self.conn, REBUILD_CHUNK
+        (count,) = conn.execute("SELECT count(*) FROM temp.import_seen WHERE dirty").fetchone()
+        if count <= FEW_TO_REBUILD:
+            rows = conn.execute(
+                "SELECT s.num, t.status FROM temp.import_seen t JOIN structures s ON s.id = t.id"
+                " WHERE t.dirty ORDER BY s.num"
+            ).fetchall()
+            for start in range(0, len(rows), size):
+                yield rows[start : start + size]
+            return
+        last = -1
+        while chunk := conn.execute(
+            "SELECT s.num, t.status FROM structures s CROSS JOIN temp.import_seen t"
+            " ON t.id = s.id WHERE s.num > ? AND t.dirty ORDER BY s.num LIMIT ?",
+            (last, size),
+        ).fetchall():
+            last = chunk[-1][0]
+            yield chunk
 
     def _derive_kinds(
         self,
@@ -637,11 +727,14 @@ def _merged_services(group: list[StructureRecord]) -> StructureRecord:
 @contextlib.contextmanager
 def _bulk_settings(conn: sqlite3.Connection) -> Iterator[None]:
     before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    before_temp = conn.execute("PRAGMA temp.cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    conn.execute(f"PRAGMA temp.cache_size = -{STATE_CACHE_KIB}")
     try:
         yield
     finally:
         conn.execute(f"PRAGMA cache_size = {before}")
+        conn.execute(f"PRAGMA temp.cache_size = {before_temp}")
 
 
 def _chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
@@ -678,9 +771,16 @@ def _insert_many(
 
 
 def _retire(conn: sqlite3.Connection, gone: list[str], report: ImportReport) -> None:
+    """Mark absent the structures with notes among `gone` (at most 500), delete the others."""
     if not gone:
         return
-    with_notes = {sid for (sid,) in conn.execute("SELECT DISTINCT structure_id FROM notes")}
+    marks = ",".join("?" * len(gone))
+    with_notes = {
+        sid
+        for (sid,) in conn.execute(
+            f"SELECT DISTINCT structure_id FROM notes WHERE structure_id IN ({marks})", gone
+        )
+    }
     kept = [sid for sid in gone if sid in with_notes]
     for sid in kept:
         report.absent += conn.execute(

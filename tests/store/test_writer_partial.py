@@ -69,6 +69,9 @@ def _service_names(store: Store, i: int) -> list[str]:
 @pytest.fixture(params=[2000, 1], ids=["one-batch", "batch-of-1"])
 def batch(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(writer, "WRITE_BATCH", request.param)
+    if request.param == 1:  # and the rebuild's pass over the store, one structure at a time
+        monkeypatch.setattr(writer, "FEW_TO_REBUILD", 0)
+        monkeypatch.setattr(writer, "REBUILD_CHUNK", 1)
     return request.param
 
 
