@@ -19,7 +19,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from .generate import OUT, generate
+from .generate import OUT, generate, structure_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN = "<!-- bench:results:begin -->"
@@ -34,6 +34,7 @@ GOALS = {
     "first_run_s": "≤ 2 s",
     "peak_rss_mb": "≤ 400 Mo",
     "update_rss_mb": "≤ 400 Mo",
+    "import_rows_rss_ratio": "≤ 1,1× (plate)",
 }
 LIMITS = {
     # Issue 11 tightened both (orientation now answers every need, lines, places merged).
@@ -44,6 +45,8 @@ LIMITS = {
     "first_run_s": 2.0,
     "peak_rss_mb": 400.0,
     "update_rss_mb": 400.0,
+    # Ten times the rows, the same memory (issue 15): 10 % for measurement noise.
+    "import_rows_rss_ratio": 1.1,
 }
 
 
@@ -99,6 +102,8 @@ def run(
     result.update(run_phase("import", db, s_path, v_path))
     update_db = out / f"update-{structures}-{services}-{seed}.db"
     result.update(run_phase("update", update_db, s_path, v_path))
+    if "rows" not in skip:
+        result.update(import_rows(structures, seed, out))
     result.update(run_phase("filter", db))
     result.update(run_phase("orient", db))
     if "startup" not in skip:
@@ -128,6 +133,23 @@ def run(
     result["rapidfuzz_p50_ms"] = (peers.get("rapidfuzz_scan") or {}).get("p50_ms")
     result["machine"] = machine()
     result["date"] = dt.datetime.now().isoformat(timespec="minutes")
+    return result
+
+
+def import_rows(structures: int, seed: int, out: Path) -> dict[str, object]:
+    """Peak memory of importing a structures file of `structures` rows and of ten times as
+    many (100 000 and 1 000 000 in the full run): it must not grow with the rows."""
+    measures: list[dict] = []
+    for rows in (structures, 10 * structures):
+        path = structure_lines(rows, seed, out)
+        measure = run_phase("import_rows", out / f"rows-{rows}-{seed}.db", path)
+        if measure:
+            measures.append(measure)
+    result: dict[str, object] = {"import_rows": measures}
+    if len(measures) == 2:
+        result["import_rows_rss_ratio"] = _ratio(
+            measures[1]["rss_peak_mb"], measures[0]["rss_peak_mb"]
+        )
     return result
 
 
@@ -189,6 +211,14 @@ def table(result: dict[str, object]) -> str:
          _verdict("update_rss_mb", r)),
         ("`update --departement 75` : durée", _fmt(r.get("update_s"), " s"),
          f"fichiers nationaux {_fmt(r.get('update_national_mb'), ' Mo')} servis en local"),
+        *(
+            (f"Import de {m['rows']} structures seules : mémoire max",
+             _fmt(m.get("rss_peak_mb"), " Mo"),
+             f"{_fmt(m.get('rss_before_mb'), ' Mo')} avant l'import ; {m.get('import_s')} s")
+            for m in r.get("import_rows") or ()
+        ),
+        ("Mémoire d'import, 10× plus de lignes", _fmt(r.get("import_rows_rss_ratio"), "×"),
+         _verdict("import_rows_rss_ratio", r)),
         ("Taille de la base", _fmt(r.get("store_mb"), " Mo"), ""),
     ]  # fmt: skip
     lines = ["| Mesure | Valeur | Objectif / note |", "|---|---|---|"]
@@ -264,7 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="last line: one JSON object")
     parser.add_argument("--write", type=Path, help="rewrite the results block of this file")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["startup", "peers"], help="skip a phase"
+        "--skip",
+        action="append",
+        default=[],
+        choices=["startup", "peers", "rows"],
+        help="skip a phase",
     )
     parser.add_argument("--out", type=Path, default=OUT, help="generated files and stores")
     args = parser.parse_args(argv)

@@ -526,6 +526,21 @@ def generate(
     return structures_path, services_path
 
 
+def structure_lines(n_structures: int, seed: int = 7, out: Path = OUT) -> Path:
+    """Write (or reuse) `n_structures` structures as data·inclusion JSON Lines, streamed (the
+    memory measure imports 100 000 and 1 000 000 of them)."""
+    path = out / f"fictif-lignes-{n_structures}-{seed}" / "structures.jsonl"
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for row in structures(n_structures, seed):
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+    return path
+
+
 def _dump(path: Path, rows: list[dict[str, object]]) -> None:
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as handle:

@@ -110,6 +110,26 @@ def phase_import(db: str, structures: str, services: str) -> dict:
     }
 
 
+def phase_import_rows(db: str, structures: str) -> dict:
+    """One import of a structures file alone into a new store: the peak memory of the process
+    (and before the import), to show it does not grow with the number of rows."""
+    from importers.runner import import_file
+    from store.db import Store
+
+    db_path = Path(db)
+    _remove_db(db_path)
+    Store(db_path).close()
+    with Store(db_path) as store:
+        before = peak_rss_mb()
+        start = time.perf_counter()
+        report = import_file(store, structures, format_name="data_inclusion")
+        elapsed = time.perf_counter() - start
+    peak = peak_rss_mb()
+    _remove_db(db_path)
+    return {"rows": report.added + report.updated + report.unchanged, "import_s": round(elapsed, 1),
+            "rss_before_mb": before, "rss_peak_mb": peak}  # fmt: skip
+
+
 def phase_baseline(db: str, structures: str, services: str) -> dict:
     """The floor: read the files, insert_all into empty tables, no validation."""
     import sqlite_utils
@@ -419,6 +439,7 @@ PHASES = {
     "import": phase_import,
     "update": phase_update,
     "baseline": phase_baseline,
+    "import_rows": phase_import_rows,
     "filter": phase_filter,
     "orient": phase_orient,
     "startup": phase_startup,

@@ -84,10 +84,11 @@ def import_file(
     with `options.strict`, any rejected record fails the whole file.
 
     The file is read as a stream (lines capped) and written in batches inside one
-    transaction: a failure at any point leaves the store as it was. Reading does not grow with
-    the file; the writer still keeps a little per structure (its state in this import, about
-    200 bytes: 161 MiB max RSS at 100 000 rows, 364 MiB at 1 000 000, see BENCHMARKS.md),
-    not yet flat.
+    transaction: a failure at any point leaves the store as it was. What the writer remembers
+    of each structure lives in SQLite temporary tables, so memory is bounded by a batch,
+    SQLite's page caches and bounded name caches (measured at 100 000 and 1 000 000 rows,
+    BENCHMARKS.md). Two things still grow with the file: the rejected records (kept for the
+    report) and services met before their structure (held until it comes, or rejected).
     """
     options = options or ImportOptions()
     path = Path(path)

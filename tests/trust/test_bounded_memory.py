@@ -13,6 +13,7 @@ import pytest
 from importers.base import MAX_LINE_CHARS, ImportFailure
 from importers.mairies import HEADER
 from importers.runner import import_file
+from store import writer
 from store.db import Store
 
 BOMB_BYTES = 120 * 1024 * 1024  # decompressed; the gzip itself is ~120 KB
@@ -63,3 +64,45 @@ def test_huge_line_in_a_csv_is_refused_with_flat_memory(fresh_db: Path, tmp_path
     peak, message = _peak_of_import(fresh_db, source, format_name="csv")
     assert peak < PEAK_LIMIT, f"peak {peak / 2**20:.0f} MiB"
     assert "ligne de plus de" in message and "ligne 2" in message
+
+
+def _associations_csv(path: Path, rows: int) -> Path:
+    """Fictional associations, each its own id, address and spot (a place shared by many
+    records costs memory of its own, not this test's subject); names repeat, as in real
+    files, so that bounded name caches do not grow with the rows here either."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("id,nom,adresse,code_postal,commune,latitude,longitude\n")
+        for i in range(rows):
+            lat, lon = 43 + i // 100 * 0.01, 2 + i % 100 * 0.01
+            out.write(
+                f"fictif-{i},Association fictive {i % 40},{i} rue Fictive,77000,Melun,"
+                f"{lat:.4f},{lon:.4f}\n"
+            )
+    return path
+
+
+def _peak_of_rows(tmp_path: Path, rows: int) -> int:
+    source = _associations_csv(tmp_path / f"associations-{rows}.csv", rows)
+    with Store(tmp_path / f"store-{rows}.db") as store:
+        tracemalloc.start()
+        try:
+            report = import_file(store, source, format_name="csv", backup=False)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert report.added == store.count("structures") == rows
+    return peak
+
+
+def test_import_memory_does_not_grow_with_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failure 10: what the writer remembers of each structure lives in SQLite temporary
+    tables, so eight times the rows cost no more Python memory (small batches here, so that
+    per-row state would show above the batch's own)."""
+    monkeypatch.setattr(writer, "WRITE_BATCH", 100)
+    monkeypatch.setattr(writer, "REBUILD_CHUNK", 100)
+    monkeypatch.setattr(writer, "FEW_TO_REBUILD", 0)
+    small = _peak_of_rows(tmp_path, 1000)
+    large = _peak_of_rows(tmp_path, 8000)
+    assert large < small * 1.25, f"{small / 2**20:.1f} MiB → {large / 2**20:.1f} MiB"
