@@ -103,6 +103,9 @@ def test_import_memory_does_not_grow_with_rows(
     monkeypatch.setattr(writer, "WRITE_BATCH", 100)
     monkeypatch.setattr(writer, "REBUILD_CHUNK", 100)
     monkeypatch.setattr(writer, "FEW_TO_REBUILD", 0)
+    _peak_of_rows(tmp_path, 1001)  # modules and caches loaded: not part of the comparison
     small = _peak_of_rows(tmp_path, 1000)
     large = _peak_of_rows(tmp_path, 8000)
-    assert large < small * 1.25, f"{small / 2**20:.1f} MiB → {large / 2**20:.1f} MiB"
+    # The old writer's sets grew by 1.2 MiB from 1 000 to 8 000 rows (2.4 → 3.6 MiB); the
+    # new one by at most 0.5 MiB (1.1 → 1.65 MiB after other imports in this process).
+    assert large < small + 0.8 * 2**20, f"{small / 2**20:.2f} MiB → {large / 2**20:.2f} MiB"
