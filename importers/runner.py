@@ -85,10 +85,10 @@ def import_file(
 
     The file is read as a stream (lines capped) and written in batches inside one
     transaction: a failure at any point leaves the store as it was. What the writer remembers
-    of each structure lives in SQLite temporary tables, so memory is bounded by a batch,
-    SQLite's page caches and bounded name caches (measured at 100 000 and 1 000 000 rows,
-    BENCHMARKS.md). Two things still grow with the file: the rejected records (kept for the
-    report) and services met before their structure (held until it comes, or rejected).
+    of each structure lives in SQLite temporary tables, not in Python. Memory is not flat yet:
+    192 MiB max RSS at 100 000 rows, 249 MiB at 1 000 000 (was 214 and 432; BENCHMARKS.md), a
+    remainder of about 65 bytes per row not yet traced. Also growing with the file: the
+    rejected records (kept for the report) and services met before their structure.
     """
     options = options or ImportOptions()
     path = Path(path)
