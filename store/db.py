@@ -7,7 +7,6 @@ import errno
 import os
 import sqlite3
 from collections.abc import Iterator
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,6 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 from .text import normalize
 
 if TYPE_CHECKING:
-    import sqlite_utils
 
     from .search import Vocabulary
 
@@ -84,13 +82,6 @@ class Store:
             raise StoreError(
                 f"{self.path} : ce fichier n'est pas une base Aiguillage lisible ({exc})."
             ) from None
-
-    @cached_property
-    def db(self) -> sqlite_utils.Database:
-        """sqlite-utils on the same connection, imported on first use (it is slow to import)."""
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn)
 
     # -- lifecycle ---------------------------------------------------------------------
     def close(self) -> None:

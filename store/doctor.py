@@ -14,10 +14,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .db import Store
 from .erase import PENDING_KEY
-from .schema import NOTES_APPEND_ONLY_TRIGGER, SCHEMA_VERSION
+from .schema import NOTES_APPEND_ONLY_TRIGGER, NOTES_APPEND_ONLY_TRIGGER_NAME, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 OK = "ok"
 INFO = "info"
@@ -249,10 +253,7 @@ def _check_database(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
         return
     _check_orphans(conn, diagnosis)
     _check_fts(conn, diagnosis)
-    trigger = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'notes_immutable'"
-    ).fetchone()
-    if trigger:
+    if NOTES_APPEND_ONLY_TRIGGER_NAME in {t.name for t in _introspect(conn).triggers}:
         diagnosis.add("notes", OK, "notes protégées contre la modification.")
     else:
         diagnosis.add("notes", PROBLEM, "la protection des notes (ajout seulement) a disparu.")
@@ -262,6 +263,13 @@ def _check_database(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
             PROBLEM,
             "un effacement de notes a été interrompu : le fichier n'a pas encore été réécrit.",
         )
+
+
+def _introspect(conn: sqlite3.Connection) -> sqlite_utils.Database:
+    """sqlite-utils on the store's connection, for reading its schema (no PRAGMA changed)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, recursive_triggers=False)
 
 
 def _count(conn: sqlite3.Connection, sql: str) -> int:
@@ -288,10 +296,7 @@ def _check_orphans(conn: sqlite3.Connection, diagnosis: Diagnosis) -> None:
             "version(s) de note remplaçant une note absente",
         ),
     }
-    has_tags = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'structure_tags'"
-    ).fetchone()
-    if has_tags:  # migration 2, the orientation index
+    if _introspect(conn)["structure_tags"].exists():  # migration 2, the orientation index
         orphans["tags"] = (
             "SELECT count(*) FROM structure_tags WHERE structure_id NOT IN "
             "(SELECT id FROM structures)",
