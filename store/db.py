@@ -14,7 +14,6 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 from .text import normalize
 
 if TYPE_CHECKING:
-
     from .search import Vocabulary
 
 # Read the store through a memory map: a search keystroke touches scattered FTS pages, and
