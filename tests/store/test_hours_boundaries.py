@@ -105,3 +105,34 @@ def test_week_lines_end_at_midnight() -> None:
     lines = hours.week_lines("Mo 20:00-24:00", MONDAY)
     assert lines[0] == "lundi : 20:00–24:00"
     assert lines[1] == "mardi : fermé"
+
+
+def test_weekday_columns_skip_blank_days_and_unknown_columns() -> None:
+    columns = {"commentaire": "x", "lundi": "  ", "Mardi": "9h-12h", "mercredi": None}
+    assert hours.from_weekday_columns(columns) == "Tu 09:00-12:00"
+    assert hours.from_weekday_columns({"lundi": "", "mardi": None}) is None
+    assert hours.from_weekday_columns({"lundi": "le matin"}) is None
+
+
+def test_dila_json_slots() -> None:
+    text = (
+        '[["lundi","mardi",[["14:00:00","17:00:00"],["09:00:00","12:00:00"]]],'
+        '["jeudi","jeudi",[["09:00:00","midi"]]]]'
+    )
+    assert hours.from_dila_json(text) == "Mo,Tu 09:00-12:00,14:00-17:00"
+    assert hours.from_dila_json('[["lundi","lundi",[["xx","12:00:00"]]]]') is None
+    assert hours.from_dila_json('[["lundi"]]') is None
+    assert hours.from_dila_json("") is None
+
+
+@pytest.mark.parametrize(
+    ("comment", "label"),
+    [
+        ("Fermeture temporaire.", "Fermeture temporaire"),
+        (" fermeture temporaire : travaux ", "Fermeture temporaire : travaux"),
+        ("Fermeture temporaire - déménagement.", "Fermeture temporaire : déménagement"),
+        ("travaux  en cours", "Fermeture temporaire : Travaux en cours"),
+    ],
+)
+def test_closure_words(comment: str, label: str) -> None:
+    assert hours._closure(comment) == label
