@@ -136,3 +136,23 @@ def test_dila_json_slots() -> None:
 )
 def test_closure_words(comment: str, label: str) -> None:
     assert hours._closure(comment) == label
+
+
+def test_a_local_holiday_keeps_its_own_hours() -> None:
+    """Saint-Étienne in Moselle: the PH rule's hours, not the weekday's, and not all day."""
+    text = "Mo-Fr 09:00-18:00; PH 10:00-12:00,14:00-16:00"
+    saint_etienne = dt.date(2025, 12, 26)
+
+    def moselle(hour: int, minute: int) -> hours.HoursState:
+        return hours.state(text, dt.datetime.combine(saint_etienne, dt.time(hour, minute)), "57")
+
+    assert moselle(9, 30).open_now is False
+    assert moselle(10, 30).open_now is True
+    assert moselle(10, 30).label == "Ouvert · jour férié · ferme à 12:00"
+    assert moselle(12, 30).open_now is False
+    assert moselle(16, 30).open_now is False
+    lines = hours.week_lines(text, saint_etienne, "57")
+    assert lines[4] == "vendredi 26 : férié, 10:00–12:00, 14:00–16:00"
+    assert hours.week_lines("Mo-Fr 09:00-18:00; PH off", saint_etienne, "57")[4] == (
+        "vendredi 26 : férié"
+    )
