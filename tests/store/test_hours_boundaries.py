@@ -156,3 +156,15 @@ def test_a_local_holiday_keeps_its_own_hours() -> None:
     assert hours.week_lines("Mo-Fr 09:00-18:00; PH off", saint_etienne, "57")[4] == (
         "vendredi 26 : férié"
     )
+
+
+def test_summary_of_a_holiday_week_where_the_place_is() -> None:
+    text = "Mo-Fr 09:00-18:00; PH off"
+    saint_etienne = dt.date(2025, 12, 26)
+    assert hours.summary(text, saint_etienne, "57") == (
+        "du lundi au mercredi : 09:00–18:00 ; jeudi 25 et vendredi 26 : férié"
+    )
+    assert hours.summary(text, saint_etienne) == (
+        "du lundi au mercredi : 09:00–18:00 ; jeudi 25 : férié ; vendredi : 09:00–18:00"
+    )
+    assert hours.summary("off", MONDAY) == "fermé"
