@@ -128,3 +128,16 @@ def test_list_newest_first_and_per_structure(store: Store, sid: str) -> None:
     assert marks == {sid: NoteMark(2, "deuxième"), other_id: NoteMark(1, "ailleurs")}
     hide_note(store.conn, b.id)
     assert note_marks(store.conn, [sid]) == {sid: NoteMark(1, "première")}
+
+
+def test_notes_join_the_callers_transaction(store: Store, sid: str) -> None:
+    """Inside a caller's transaction, a note and its hiding land or vanish with it."""
+    kept = add_note(store.conn, sid, "gardée")
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        add_note(conn, sid, "annulée")
+        hide_note(conn, kept.id)
+        raise RuntimeError("abandon")
+    assert [n.text for n in list_notes(store.conn, sid)] == ["gardée"]
+    with store.transaction() as conn:
+        hide_note(conn, kept.id)
+    assert list_notes(store.conn, sid) == []

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from store.communes import by_insee, resolve_place
+from store.communes import Commune, by_insee, resolve_place
 from store.db import Store
 from store.models import ServiceRecord, StructureRecord
-from store.search import search
+from store.search import Hit, _add_distances, _sort, search
 from store.writer import ImportReport, write_records
 
 # Fictional structures for tests only: (name, commune, INSEE code, services).
@@ -158,3 +158,38 @@ def test_accented_prefix_of_a_second_word(directory: Store) -> None:
     assert names(directory, "restos du cœ")[0].startswith("Restos du Cœur")
     assert names(directory, "ecrivain pub")[0] == "Écrivain public - Passerelles"
     assert names(directory, "écri")[0] == "Écrivain public - Passerelles"
+
+
+def _hit(nom: str, dep: str | None, lat: float | None, lon: float | None) -> Hit:
+    return Hit(nom, nom, "autre", None, None, dep, lat, lon, None, False, 50.0)
+
+
+def test_near_orders_equal_matches_located_then_same_departement_then_the_rest() -> None:
+    lyon = Commune("69123", "Lyon", "69", 45.76, 4.84, 500_000, ("69001",))
+    hits = [
+        _hit("ailleurs sans lieu", "13", None, None),
+        _hit("même département sans lieu", "69", None, None),
+        _hit("Marseille", "13", 43.30, 5.37),
+        _hit("Villeurbanne", "69", 45.77, 4.88),
+        _hit("latitude seule", "13", 45.0, None),
+        _hit("longitude seule", None, None, 4.8),
+    ]
+    _add_distances(hits, lyon)
+    _sort(hits, lyon)
+    assert [h.nom for h in hits[:3]] == ["Villeurbanne", "Marseille", "même département sans lieu"]
+    assert hits[0].distance_km is not None and hits[0].distance_km < 5
+    assert [h.same_departement for h in hits[:3]] == [True, False, True]
+    assert {h.nom for h in hits if h.distance_km is None} == {
+        "ailleurs sans lieu",
+        "même département sans lieu",
+        "latitude seule",
+        "longitude seule",
+    }
+
+
+def test_a_place_without_coordinates_gives_no_distance() -> None:
+    somewhere = Commune("69999", "Nulle part", "69", 45.76, None, 0, ())
+    hits = [_hit("Villeurbanne", "69", 45.77, 4.88), _hit("sans département", None, 45.0, 4.0)]
+    _add_distances(hits, somewhere)
+    assert [h.distance_km for h in hits] == [None, None]
+    assert [h.same_departement for h in hits] == [True, False]
