@@ -168,3 +168,28 @@ def test_summary_of_a_holiday_week_where_the_place_is() -> None:
         "du lundi au mercredi : 09:00–18:00 ; jeudi 25 : férié ; vendredi : 09:00–18:00"
     )
     assert hours.summary("off", MONDAY) == "fermé"
+
+
+@pytest.mark.parametrize(
+    ("text", "osm"),
+    [
+        ("lundi 9h00-12h00", "Mo 09:00-12:00"),
+        ("lundi a vendredi 9h-12h", "Mo-Fr 09:00-12:00"),
+        ("lundi-vendredi 9h-12h", "Mo-Fr 09:00-12:00"),
+        ("mardi au jeudi 9h-12h", "Tu-Th 09:00-12:00"),
+        # « et » names two days, not the days between them.
+        ("lundi et jeudi 9h-12h", "Mo 09:00-12:00; Th 09:00-12:00"),
+        ("lundi : 9h-12h,", "Mo 09:00-12:00"),
+        ('[["lundi","lundi",[["16:00:00","19:00:00"]]]]', "Mo 16:00-19:00"),
+        ("   ", None),
+        ("", None),
+    ],
+)
+def test_normalize_free_text_days(text: str, osm: str | None) -> None:
+    assert hours.normalize_hours(text) == osm
+
+
+def test_ranges_words() -> None:
+    assert hours._ranges("9h-12h et 14h-17h") == ["09:00-12:00", "14:00-17:00"]
+    assert hours._ranges("midi-12h") is None
+    assert hours._ranges("9h-midi") is None

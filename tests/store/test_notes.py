@@ -39,7 +39,11 @@ def test_add_edit_hide(store: Store, sid: str) -> None:
     assert {n.text for n in history} == {first.text, second.text}
     hide_note(store.conn, second.id)
     assert list_notes(store.conn, sid) == []
-    assert len(list_notes(store.conn, sid, include_history=True)) == 2
+    history = list_notes(store.conn, sid, include_history=True)
+    assert [(n.id, n.hidden_at is not None) for n in history] == [
+        (second.id, True),
+        (first.id, False),
+    ]
 
 
 def test_note_text_cannot_be_rewritten(store: Store, sid: str) -> None:
