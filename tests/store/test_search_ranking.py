@@ -10,7 +10,7 @@ import pytest
 from store.communes import Commune, by_insee, resolve_place
 from store.db import Store
 from store.models import ServiceRecord, StructureRecord
-from store.search import Hit, _add_distances, _sort, search
+from store.search import Hit, _add_distances, _sort, index_entry, search
 from store.writer import ImportReport, write_records
 
 # Fictional structures for tests only: (name, commune, INSEE code, services).
@@ -193,3 +193,19 @@ def test_a_place_without_coordinates_gives_no_distance() -> None:
     _add_distances(hits, somewhere)
     assert [h.distance_km for h in hits] == [None, None]
     assert [h.same_departement for h in hits] == [True, False]
+
+
+def test_index_entry_holds_place_kind_and_services() -> None:
+    """What can be typed to find a structure: its commune, postal code, département and kind
+    (the lieu column), its services' names and descriptions (the services column)."""
+    nom, lieu, services = index_entry(
+        "Mairie d'Évry",
+        "Évry",
+        "91000",
+        "91",
+        "mairie",
+        [("Aide numérique", "Démarches en ligne"), ("Colis", None)],
+    )
+    assert nom == "mairie d evry"
+    assert lieu.split() == ["evry", "91000", "91", "mairie"]
+    assert services.split() == ["aide", "numerique", "demarches", "en", "ligne", "colis"]
