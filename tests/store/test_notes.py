@@ -55,7 +55,7 @@ def test_note_text_cannot_be_rewritten(store: Store, sid: str) -> None:
 def test_empty_note_and_unknown_structure_refused(store: Store, sid: str) -> None:
     with pytest.raises(NoteError, match=r"^La note est vide\.$"):
         add_note(store.conn, sid, "   ")
-    with pytest.raises(NoteError, match="^Structure inconnue : inconnu$"):
+    with pytest.raises(NoteError, match=r"^Structure inconnue : inconnu$"):
         add_note(store.conn, "inconnu", "texte")
 
 
@@ -79,9 +79,9 @@ def test_edit_keeps_author_and_sharing_unless_told(store: Store, sid: str) -> No
     assert (second.author, second.shared, second.replaces) == ("AB", True, first.id)
     third = edit_note(store.conn, second.id, "fermé le samedi", "CD", shared=False)
     assert (third.author, third.shared) == ("CD", False)
-    with pytest.raises(NoteError, match="^Note inconnue : 9999$"):
+    with pytest.raises(NoteError, match=r"^Note inconnue : 9999$"):
         edit_note(store.conn, 9999, "texte")
-    with pytest.raises(NoteError, match="^Note inconnue : 9999$"):
+    with pytest.raises(NoteError, match=r"^Note inconnue : 9999$"):
         hide_note(store.conn, 9999)
 
 
