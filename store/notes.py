@@ -3,10 +3,13 @@ hides. Imports never touch this table."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
+from .db import transaction
 from .team_log import EventType, new_uuid, record_local
 
 
@@ -39,6 +42,16 @@ class RemoteOrigin:
     created_at: str
 
 
+@contextlib.contextmanager
+def _joined_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """Join the caller's transaction, or run in one of our own (committed at the end)."""
+    if conn.in_transaction:
+        yield
+        return
+    with transaction(conn):
+        yield
+
+
 def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
@@ -63,10 +76,7 @@ def add_note(
         raise NoteError("La note est vide.")
     if not conn.execute("SELECT 1 FROM structures WHERE id = ?", (structure_id,)).fetchone():
         raise NoteError(f"Structure inconnue : {structure_id}")
-    in_tx = conn.in_transaction
-    if not in_tx:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _joined_transaction(conn):
         note_uuid = remote.note_uuid if remote else new_uuid()
         cursor = conn.execute(
             "INSERT INTO notes(structure_id, created_at, author, text, replaces, uuid, shared)"
@@ -85,12 +95,6 @@ def add_note(
         if shared and remote is None:
             event = EventType.VERSION if replaces is not None else EventType.ADDED
             record_local(conn, event, note_uuid, author)
-        if not in_tx:
-            conn.execute("COMMIT")
-    except BaseException:
-        if not in_tx and conn.in_transaction:  # SQLite may have rolled back (disk full)
-            conn.execute("ROLLBACK")
-        raise
     written = get_note(conn, note_id) if note_id is not None else None
     if written is None:  # an INSERT always gives a rowid: this cannot happen
         raise NoteError("La note enregistrée n'a pas pu être relue.")
@@ -124,22 +128,13 @@ def hide_note(conn: sqlite3.Connection, note_id: int, author: str | None = None)
     note = get_note(conn, note_id)
     if note is None:
         raise NoteError(f"Note inconnue : {note_id}")
-    in_tx = conn.in_transaction
-    if not in_tx:
-        conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _joined_transaction(conn):
         changed = conn.execute(
             "UPDATE notes SET hidden_at = ? WHERE id = ? AND hidden_at IS NULL",
             (_now(), note_id),
         ).rowcount
         if changed and note.shared:
             record_local(conn, EventType.HIDDEN, note.uuid, author)
-        if not in_tx:
-            conn.execute("COMMIT")
-    except BaseException:
-        if not in_tx and conn.in_transaction:  # SQLite may have rolled back (disk full)
-            conn.execute("ROLLBACK")
-        raise
 
 
 _COLUMNS = (
