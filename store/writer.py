@@ -31,7 +31,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from . import kinds
 from .communes import departement_of
@@ -591,13 +591,17 @@ class RecordWriter:
                 [
                     (
                         s["num"],
+                        # Rows read as dicts of the columns' SQLite values (str or None).
                         *index_entry(
-                            s["nom"],  # type: ignore[arg-type]
-                            s["commune"],  # type: ignore[arg-type]
-                            s["code_postal"],  # type: ignore[arg-type]
-                            s["departement"],  # type: ignore[arg-type]
-                            s["kind"],  # type: ignore[arg-type]
-                            [(v["nom"], v["description"]) for v in services.get(s["id"], ())],  # type: ignore[index, arg-type]
+                            cast(str, s["nom"]),
+                            cast("str | None", s["commune"]),
+                            cast("str | None", s["code_postal"]),
+                            cast("str | None", s["departement"]),
+                            cast("str | None", s["kind"]),
+                            [
+                                (cast(str, v["nom"]), cast("str | None", v["description"]))
+                                for v in services.get(cast(str, s["id"]), ())
+                            ],
                         ),
                     )
                     for s in structures
