@@ -50,6 +50,17 @@ _MARKERS = (
 )
 _CSV_MARKERS = frozenset(m.strip('"') for m in _MARKERS) | {"id"}
 
+# Where a structure is, and where a service is held when not at its structure's seat.
+_PLACE_KEYS = (
+    "adresse",
+    "complement_adresse",
+    "code_postal",
+    "commune",
+    "code_insee",
+    "latitude",
+    "longitude",
+)
+
 _STRUCTURE_KEYS = frozenset(
     {
         "id",
@@ -58,13 +69,7 @@ _STRUCTURE_KEYS = frozenset(
         "description",
         "presentation_resume",
         "presentation_detail",
-        "adresse",
-        "complement_adresse",
-        "code_postal",
-        "commune",
-        "code_insee",
-        "latitude",
-        "longitude",
+        *_PLACE_KEYS,
         "telephone",
         "courriel",
         "site_web",
@@ -113,13 +118,7 @@ _SERVICE_KEYS = frozenset(
         "mobilisable_par",
         "lien_mobilisation",
         "mobilisation_precisions",
-        "adresse",
-        "complement_adresse",
-        "code_postal",
-        "commune",
-        "code_insee",
-        "latitude",
-        "longitude",
+        *_PLACE_KEYS,
         # Names a person: neither stored nor shown (a fiche goes to the public).
         "contact_nom_prenom",
         "conditions_acces",
